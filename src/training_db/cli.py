@@ -1,0 +1,122 @@
+"""The ``training-db`` command: ``seed`` a production-like database, run the embedded ``demo``.
+
+Failures print one line (``training-db: error: ...``) and exit 1; usage errors exit 2.
+"""
+
+from __future__ import annotations
+
+import argparse
+import subprocess
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+from training_db.errors import TrainingDbError
+from training_db.preflight import PROTECTED_TABLES
+from training_db.seed import ID_TYPES, seed_database
+from training_db.urls import parse_postgres_url
+
+DEMO_DATABASE = "training_demo"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    try:
+        result: int = arguments.handler(arguments)
+        return result
+    except TrainingDbError as error:
+        print(f"training-db: error: {error}", file=sys.stderr)
+        return 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="training-db", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    seed = commands.add_parser("seed", help="load the Supabase stubs, the legacy tables and realistic rows")
+    seed.add_argument("url", help="PostgreSQL URL of an empty database")
+    seed.add_argument("--id-type", choices=ID_TYPES, default="text", help="type of local_training_jobs.id")
+    seed.add_argument("--jobs", type=int, default=20, help="number of training jobs (default 20)")
+    seed.set_defaults(handler=run_seed)
+
+    demo = commands.add_parser("demo", help="seed an embedded PostgreSQL, run alembic upgrade head, show it")
+    demo.add_argument("--data-dir", type=Path, default=Path(".pgdata"), help="embedded server data folder")
+    demo.add_argument("--id-type", choices=ID_TYPES, default="text")
+    demo.add_argument("--jobs", type=int, default=20)
+    demo.set_defaults(handler=run_demo)
+    return parser
+
+
+def run_seed(arguments: argparse.Namespace) -> int:
+    url = libpq_url(arguments.url)
+    try:
+        summary = seed_database(url, id_type=arguments.id_type, jobs=arguments.jobs)
+    except psycopg.OperationalError as error:
+        raise TrainingDbError(f"cannot seed: {first_error_line(error)}") from None
+    print(
+        f"seeded {summary.jobs} jobs, {summary.metrics} metric rows and {summary.servers} servers "
+        f"for {summary.users} users (job id type {arguments.id_type})"
+    )
+    return 0
+
+
+def run_demo(arguments: argparse.Namespace) -> int:
+    """The README's first command: the whole job, end to end, on a throwaway embedded database."""
+    from training_db.embedded import server_url, start_embedded_server
+
+    if not Path("alembic.ini").is_file():
+        raise TrainingDbError("run training-db demo from the repository root, where alembic.ini is")
+    server = start_embedded_server(arguments.data_dir)
+    with psycopg.connect(server_url(server), autocommit=True) as admin:
+        admin.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(DEMO_DATABASE))
+        )
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(DEMO_DATABASE)))
+    url = server_url(server, DEMO_DATABASE)
+    summary = seed_database(url, id_type=arguments.id_type, jobs=arguments.jobs)
+    print(
+        f"embedded PostgreSQL 18 in {arguments.data_dir}/: seeded {summary.jobs} jobs, "
+        f"{summary.metrics} metric rows, {summary.servers} servers"
+    )
+    print("$ alembic -x url=<embedded> upgrade head", flush=True)
+    upgrade = subprocess.run(
+        [sys.executable, "-m", "alembic", "-x", f"url={url}", "upgrade", "head"], check=False
+    )
+    if upgrade.returncode != 0:
+        return upgrade.returncode
+    show_result(url)
+    return 0
+
+
+def show_result(url: str) -> None:
+    with psycopg.connect(url) as connection:
+        print("\nTable comments:")
+        for table, comment in connection.execute(
+            "SELECT relname, obj_description(oid, 'pg_class') FROM pg_class "
+            "WHERE relnamespace = 'public'::regnamespace AND relname = ANY(%s) ORDER BY relname",
+            [list(PROTECTED_TABLES)],
+        ):
+            print(f"  {table}: {comment}")
+        print("\nSELECT job_id, status, provider_key, provider_label FROM training_provider LIMIT 5:")
+        for row in connection.execute(
+            "SELECT job_id, status, provider_key, provider_label FROM public.training_provider "
+            "ORDER BY created_at LIMIT 5"
+        ):
+            print("  " + " | ".join(str(value) for value in row))
+
+
+def libpq_url(raw_url: str) -> str:
+    """A URL psycopg.connect accepts: validated like the migration's, without the SQLAlchemy driver."""
+    return parse_postgres_url(raw_url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+def first_error_line(error: BaseException) -> str:
+    return " ".join(str(error).split("\n")[0].split())
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

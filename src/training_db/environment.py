@@ -1,0 +1,89 @@
+"""What ``migrations/env.py`` does, kept here so that env.py stays a two-line file.
+
+Online, a run goes: resolve the URL (never a default), connect, take the migration lock, run the
+preflight checks, then let Alembic apply each pending revision in a transaction of its own.
+Offline (``--sql``), it prints the SQL a DBA reviews and needs no database.
+"""
+
+from __future__ import annotations
+
+import os
+from logging.config import fileConfig
+
+import psycopg
+from alembic.runtime.environment import EnvironmentContext
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
+
+from training_db.database_errors import describe_connection_error, describe_migration_error
+from training_db.migration_lock import migration_lock
+from training_db.preflight import run_preflight
+from training_db.settings import SETTINGS_KEY, MigrationSettings
+from training_db.urls import resolve_database_url
+
+APPLICATION_NAME = "training-db migrate"
+CONNECT_TIMEOUT_SECONDS = 10
+
+
+def run_migrations(context: EnvironmentContext) -> None:
+    """Entry point for env.py: configure logging and settings, then run offline or online."""
+    config = context.config
+    if config.config_file_name is not None and config.attributes.get("configure_logger", True):
+        fileConfig(config.config_file_name, disable_existing_loggers=False)
+    x_arguments = context.get_x_argument(as_dictionary=True)
+    config.attributes[SETTINGS_KEY] = MigrationSettings.from_sources(x_arguments, os.environ)
+    if context.is_offline_mode():
+        run_offline(context)
+    else:
+        run_online(context, x_arguments)
+
+
+def run_offline(context: EnvironmentContext) -> None:
+    """Render the SQL only: no URL, no connection, literal values inline."""
+    context.configure(
+        dialect_name="postgresql",
+        transaction_per_migration=True,
+        literal_binds=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None:
+    """Migrate a real database; a connection handed in by a caller (pytest-alembic) is used as is."""
+    given: Connection | None = context.config.attributes.get("connection")
+    if given is not None:
+        migrate_on(context, given)
+        return
+    url = resolve_database_url(x_arguments, os.environ)
+    engine = create_engine(
+        url,
+        poolclass=NullPool,
+        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APPLICATION_NAME},
+    )
+    try:
+        try:
+            connection = engine.connect()
+        except (DBAPIError, psycopg.Error) as error:
+            raise describe_connection_error(error, url) from None
+        with connection:
+            migrate_on(context, connection)
+    finally:
+        engine.dispose()
+
+
+def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
+    """Lock, check, then apply each pending revision in its own transaction."""
+    settings: MigrationSettings = context.config.attributes[SETTINGS_KEY]
+    try:
+        with migration_lock(connection, settings.migration_lock_wait_ms):
+            run_preflight(connection)
+            # Alembic must start from a clean session so that each revision gets its own transaction.
+            connection.commit()
+            context.configure(connection=connection, transaction_per_migration=True)
+            with context.begin_transaction():
+                context.run_migrations()
+    except (DBAPIError, psycopg.Error) as error:
+        raise describe_migration_error(error) from None
