@@ -20,6 +20,7 @@ from sqlalchemy.pool import NullPool
 from training_db.database_errors import describe_connection_error, describe_migration_error
 from training_db.migration_lock import migration_lock
 from training_db.preflight import run_preflight
+from training_db.revision_ops import schema_directory
 from training_db.settings import SETTINGS_KEY, MigrationSettings
 from training_db.urls import resolve_database_url
 
@@ -79,7 +80,7 @@ def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
     settings: MigrationSettings = context.config.attributes[SETTINGS_KEY]
     try:
         with migration_lock(connection, settings.migration_lock_wait_ms):
-            run_preflight(connection)
+            run_preflight(connection, schema_directory(context.config) / "comments")
             # Alembic must start from a clean session so that each revision gets its own transaction.
             connection.commit()
             context.configure(connection=connection, transaction_per_migration=True)

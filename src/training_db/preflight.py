@@ -7,10 +7,13 @@ left exactly as it was.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 
 from training_db.errors import TrainingDbError
+from training_db.table_comments import current_comment, hand_edit_error, known_comments
 
 MINIMUM_SERVER_VERSION_NUM = 150000  # security_invoker views arrived in PostgreSQL 15
 PROTECTED_TABLES = ("local_training_jobs", "local_training_metrics", "local_inference_servers")
@@ -22,7 +25,7 @@ VIEW_SOURCE_COLUMNS = ("id", "user_id", "status", "created_at")
 GRANTEE_ROLES = ("anon", "authenticated", "service_role")
 
 
-def run_preflight(connection: Connection) -> None:
+def run_preflight(connection: Connection, comments_dir: Path) -> None:
     """Run every check in order; the first failure stops the run."""
     check_server_version(connection)
     check_not_standby(connection)
@@ -30,6 +33,7 @@ def run_preflight(connection: Connection) -> None:
     check_view_columns_exist(connection)
     check_grantee_roles_exist(connection)
     check_privileges(connection)
+    check_comments_not_edited_by_hand(connection, comments_dir)
 
 
 def check_server_version(connection: Connection) -> None:
@@ -116,3 +120,16 @@ def check_privileges(connection: Connection) -> None:
             f"role {role} may not create views in schema {SCHEMA}: grant it CREATE on the schema or run "
             "the migration as the tables' owner"
         )
+
+
+def check_comments_not_edited_by_hand(connection: Connection, comments_dir: Path) -> None:
+    """Each table's comment must be a reviewed text, checked before any revision commits.
+
+    The comment revision checks again when it runs; checking here too means a hand edit stops a
+    multi-revision run (say a downgrade from head) before its first revision changes anything.
+    """
+    for table, texts in known_comments(comments_dir).items():
+        found = current_comment(connection, table)
+        if found not in texts:
+            expected = next(iter(sorted(texts, key=lambda text: text or "")))
+            raise hand_edit_error(table, found, expected)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from alembic.config import Config
 from alembic.operations import Operations
 from alembic.runtime.migration import MigrationContext
 
@@ -34,7 +35,7 @@ def move_table_comments(op: Operations, source: PinnedSqlFile, target: PinnedSql
     are, each preceded by the text it expects to replace.
     """
     context = op.get_context()
-    schema_dir = schema_directory(context)
+    schema_dir = schema_directory(context.config)
     source_comments = parse_table_comments(source.read(schema_dir))
     target_comments = parse_table_comments(target.read(schema_dir))
     if context.as_sql:
@@ -53,13 +54,13 @@ def move_table_comments(op: Operations, source: PinnedSqlFile, target: PinnedSql
 
 def apply_sql_file(op: Operations, pinned: PinnedSqlFile) -> None:
     """Execute each statement of a reviewed, pinned SQL file."""
-    for statement in pinned.statements(schema_directory(op.get_context())):
+    for statement in pinned.statements(schema_directory(op.get_context().config)):
         op.execute(statement)
 
 
-def schema_directory(context: MigrationContext) -> Path:
+def schema_directory(config: Config | None) -> Path:
     """``schema_dir`` from alembic.ini (``%(here)s/schema``): where the reviewed SQL lives."""
-    configured = context.config.get_main_option("schema_dir") if context.config else None
+    configured = config.get_main_option("schema_dir") if config else None
     if not configured:
         raise TrainingDbError("alembic.ini has no schema_dir option: add schema_dir = %(here)s/schema")
     return Path(configured)

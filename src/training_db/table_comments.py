@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pglast
 from pglast import ast
@@ -57,11 +58,27 @@ def parse_table_comments(sql: str) -> list[TableComment]:
     return comments
 
 
-def current_comment(connection: Connection, comment: TableComment) -> str | None:
+def known_comments(comments_dir: Path) -> dict[str, set[str | None]]:
+    """Every text each table may carry: its comment in any reviewed version under ``comments_dir``."""
+    known: dict[str, set[str | None]] = {}
+    for path in sorted(comments_dir.glob("*.sql")):
+        for comment in parse_table_comments(path.read_text()):
+            known.setdefault(comment.qualified_name, set()).add(comment.comment)
+    return known
+
+
+def hand_edit_error(table: str, found: str | None, expected: str | None) -> TrainingDbError:
+    return TrainingDbError(
+        f"the comment on {table} was changed by hand (it reads {preview(found)}, expected "
+        f"{preview(expected)}): put the intended text in a new reviewed comment file and revision, "
+        "or restore the expected text, then rerun"
+    )
+
+
+def current_comment(connection: Connection, qualified_name: str) -> str | None:
     """The table's comment now, read from ``pg_description``."""
     return connection.execute(
-        text("SELECT obj_description(to_regclass(:name), 'pg_class')"),
-        {"name": comment.qualified_name},
+        text("SELECT obj_description(to_regclass(:name), 'pg_class')"), {"name": qualified_name}
     ).scalar_one_or_none()
 
 
@@ -76,16 +93,11 @@ def statements_to_move(
     expected_now = {comment.qualified_name: comment.comment for comment in source}
     statements = []
     for wanted in target:
-        found = current_comment(connection, wanted)
+        found = current_comment(connection, wanted.qualified_name)
         if found == wanted.comment:
             continue
         if found != expected_now[wanted.qualified_name]:
-            raise TrainingDbError(
-                f"the comment on {wanted.qualified_name} was changed by hand (it reads "
-                f"{preview(found)}, expected {preview(expected_now[wanted.qualified_name])}): "
-                "put the intended text in a new reviewed comment file and revision, or restore the "
-                "expected text, then rerun"
-            )
+            raise hand_edit_error(wanted.qualified_name, found, expected_now[wanted.qualified_name])
         statements.append(wanted.to_sql())
     return statements
 

@@ -1,0 +1,125 @@
+"""Shared fixtures: one PostgreSQL server per session, seeded template databases, fresh copies per test."""
+
+from __future__ import annotations
+
+import itertools
+import os
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from postgres_backends import PostgresServer, postgres_server
+from psycopg import sql
+from sqlalchemy import create_engine
+from sqlalchemy.engine import Engine
+from sqlalchemy.pool import NullPool
+
+from training_db.seed import ID_TYPES, seed_database
+
+SEEDED_JOBS = 40
+_database_numbers = itertools.count()
+_server: PostgresServer | None = None
+
+
+def pytest_report_header(config: pytest.Config) -> list[str]:
+    return ["database: chosen when the first test needs it (see the line 'database backend' below)"]
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
+    """The session's one server; how it was chosen is printed once."""
+    with postgres_server() as server:
+        version = server.server_version_num()
+        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+        line = f"database backend: {server.backend}, server_version_num {version}"
+        if server.notes:
+            line += " (passed over: " + "; ".join(server.notes) + ")"
+        if reporter is not None:
+            reporter.write_line("\n" + line)
+        os.environ["TRAINING_DB_TEST_BACKEND_LINE"] = line
+        yield server
+
+
+@pytest.fixture(scope="session")
+def seeded_templates(pg_server: PostgresServer) -> dict[str, str]:
+    """A seeded template database per id type, built once; tests copy them."""
+    templates = {}
+    for id_type in ID_TYPES:
+        name = f"template_seeded_{id_type}"
+        _recreate_database(pg_server, name)
+        seed_database(pg_server.url(name), id_type=id_type, jobs=SEEDED_JOBS)
+        templates[id_type] = name
+    return templates
+
+
+@pytest.fixture(params=ID_TYPES)
+def id_type(request: pytest.FixtureRequest) -> str:
+    """Every test that takes it runs for a TEXT and for a UUID local_training_jobs.id."""
+    return str(request.param)
+
+
+@pytest.fixture
+def seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str], id_type: str) -> Iterator[str]:
+    """A fresh production-like database (a copy of the seeded template) at base revision."""
+    with _fresh_database(pg_server, template=seeded_templates[id_type]) as url:
+        yield url
+
+
+@pytest.fixture
+def text_seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[str]:
+    """A fresh seeded database with TEXT job ids, for tests where the id type does not matter."""
+    with _fresh_database(pg_server, template=seeded_templates["text"]) as url:
+        yield url
+
+
+@pytest.fixture
+def empty_url(pg_server: PostgresServer) -> Iterator[str]:
+    """A fresh empty database."""
+    with _fresh_database(pg_server, template="template0") as url:
+        yield url
+
+
+@pytest.fixture
+def alembic_engine(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[Engine]:
+    """pytest-alembic's engine: a fresh seeded database (its built-in tests need real tables)."""
+    with _fresh_database(pg_server, template=seeded_templates["text"]) as url:
+        engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=NullPool)
+        yield engine
+        engine.dispose()
+
+
+@pytest.fixture
+def alembic_config() -> dict[str, str]:
+    return {"file": "alembic.ini"}
+
+
+class _FreshDatabase:
+    def __init__(self, server: PostgresServer, template: str) -> None:
+        self.server = server
+        self.template = template
+        self.name = f"test_{os.getpid()}_{next(_database_numbers)}"
+
+    def __enter__(self) -> str:
+        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(self.name), sql.Identifier(self.template)
+                )
+            )
+        return self.server.url(self.name)
+
+    def __exit__(self, *exc_info: object) -> None:
+        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
+            )
+
+
+def _fresh_database(server: PostgresServer, template: str) -> _FreshDatabase:
+    return _FreshDatabase(server, template)
+
+
+def _recreate_database(server: PostgresServer, name: str) -> None:
+    with psycopg.connect(server.admin_conninfo, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))

@@ -1,0 +1,54 @@
+"""Run Alembic the two ways users do: in-process (``alembic.command``) and as the ``alembic`` CLI."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+HEAD = "0002_training_provider_view"
+
+
+def alembic_config(url: str | None, **x_arguments: str) -> Config:
+    """A Config like ``alembic -x url=URL -x name=value`` builds, without reconfiguring logging."""
+    config = Config(str(REPO_ROOT / "alembic.ini"))
+    x_values = ([f"url={url}"] if url else []) + [f"{name}={value}" for name, value in x_arguments.items()]
+    config.cmd_opts = argparse.Namespace(x=x_values)
+    config.attributes["configure_logger"] = False
+    return config
+
+
+def upgrade(url: str, revision: str = "head", **x_arguments: str) -> None:
+    command.upgrade(alembic_config(url, **x_arguments), revision)
+
+
+def downgrade(url: str, revision: str = "base", **x_arguments: str) -> None:
+    command.downgrade(alembic_config(url, **x_arguments), revision)
+
+
+def run_alembic(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The ``alembic`` command line, from the repository root, with a clean DATABASE_URL."""
+    environment = {key: value for key, value in os.environ.items() if key != "DATABASE_URL"}
+    environment.update(env or {})
+    return subprocess.run(
+        [sys.executable, "-m", "alembic", *arguments],
+        cwd=REPO_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def offline_sql(*arguments: str) -> str:
+    """What ``alembic upgrade|downgrade ... --sql`` prints: the SQL a DBA reviews."""
+    result = run_alembic(*arguments, "--sql")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return result.stdout
