@@ -12,18 +12,22 @@ from logging.config import fileConfig
 
 import psycopg
 from alembic.runtime.environment import EnvironmentContext
+from alembic.script.revision import RevisionError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from training_db.database_errors import describe_connection_error, describe_migration_error
+from training_db.errors import TrainingDbError
 from training_db.migration_lock import migration_lock
 from training_db.preflight import run_preflight
 from training_db.revision_ops import schema_directory
 from training_db.settings import SETTINGS_KEY, MigrationSettings
 from training_db.urls import resolve_database_url
 
+SYMBOLIC_REVISIONS = ("head", "heads", "base")
+RELATIVE_MARKERS = ("+", "-", ":", "@")
 APPLICATION_NAME = "training-db migrate"
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -38,7 +42,23 @@ def run_migrations(context: EnvironmentContext) -> None:
     if context.is_offline_mode():
         run_offline(context)
     else:
+        check_destination_exists(context)
         run_online(context, x_arguments)
+
+
+def check_destination_exists(context: EnvironmentContext) -> None:
+    """Refuse an unknown revision id before connecting: Alembic would create its version table first."""
+    destination = context.get_revision_argument()
+    if not isinstance(destination, str) or destination in SYMBOLIC_REVISIONS:
+        return
+    if any(marker in destination for marker in RELATIVE_MARKERS):
+        return  # relative steps (-1, +2, head-1) and ranges are resolved by Alembic against the database
+    try:
+        context.script.get_revisions(destination)
+    except RevisionError:
+        raise TrainingDbError(
+            f"unknown revision {destination!r}: run 'alembic history' to list the revisions"
+        ) from None
 
 
 def run_offline(context: EnvironmentContext) -> None:
