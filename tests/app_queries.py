@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import psycopg
-
 from roles import as_role
 
 
@@ -54,7 +53,8 @@ APP_QUERIES = (
         "service_role",
         "UPDATE local_training_jobs SET agent_id = 'agent_00112233445566ff', "
         "claimed_at = '2026-03-01T10:00:00Z', status = 'running' "
-        "WHERE id = %(pending_job)s AND user_id = %(pending_user)s AND status = 'pending' AND agent_id IS NULL "
+        "WHERE id = %(pending_job)s AND user_id = %(pending_user)s "
+        "AND status = 'pending' AND agent_id IS NULL "
         "RETURNING id, status, agent_id, user_id, claimed_at",
         ("pending_job", "pending_user"),
     ),
@@ -66,7 +66,7 @@ APP_QUERIES = (
         '"timestamp") VALUES (%(running_job)s, 9990, 2, 0.4123, NULL, 0.0002, 0.91, 3.26, 20.58, 0.16, '
         "'improving', '2026-03-01T10:00:00Z'), (%(running_job)s, 9990, 2, NULL, 0.4410, 0.0002, 0.91, 3.26, "
         "20.58, 0.16, 'improving', '2026-03-01T10:00:01Z') "
-        "RETURNING job_id, step, epoch, train_loss, eval_loss, loss_trend, \"timestamp\"",
+        'RETURNING job_id, step, epoch, train_loss, eval_loss, loss_trend, "timestamp"',
         ("running_job",),
     ),
     AppQuery(
@@ -89,33 +89,37 @@ APP_QUERIES = (
     AppQuery(
         "#29 legacy pod metrics insert (A)",
         "anon",
-        "INSERT INTO local_training_metrics (job_id, step, epoch, train_loss, \"timestamp\") "
+        'INSERT INTO local_training_metrics (job_id, step, epoch, train_loss, "timestamp") '
         "VALUES (%(token_job)s, 420, 1, 0.9, '2026-03-01T10:00:04Z')",
         ("token_job",),
     ),
     AppQuery(
         "#14 latest 1000 metrics of a job (U)",
         "authenticated",
-        "SELECT * FROM local_training_metrics WHERE job_id = %(running_job)s ORDER BY step DESC, id DESC LIMIT 1000",
+        "SELECT * FROM local_training_metrics WHERE job_id = %(running_job)s "
+        "ORDER BY step DESC, id DESC LIMIT 1000",
         ("running_job",),
         acting_as="running_user",
     ),
     AppQuery(
         "#11 latest metric point (SR)",
         "service_role",
-        "SELECT * FROM local_training_metrics WHERE job_id = %(running_job)s ORDER BY step DESC, id DESC LIMIT 1",
+        "SELECT * FROM local_training_metrics WHERE job_id = %(running_job)s "
+        "ORDER BY step DESC, id DESC LIMIT 1",
         ("running_job",),
     ),
     AppQuery(
         "#18 job count and statuses of a user (SR)",
         "service_role",
-        "SELECT status, count(*) FROM local_training_jobs WHERE user_id = %(user)s GROUP BY status ORDER BY status",
+        "SELECT status, count(*) FROM local_training_jobs WHERE user_id = %(user)s "
+        "GROUP BY status ORDER BY status",
         ("user",),
     ),
     AppQuery(
         "#33 server status list (U)",
         "authenticated",
-        "SELECT id, server_type, name, base_url, port, model_path, model_name, process_id, status, started_at, "
+        "SELECT id, server_type, name, base_url, port, model_path, model_name, process_id, status, "
+        "started_at, "
         "stopped_at, last_health_check, config_json, metadata FROM local_inference_servers "
         "WHERE user_id = %(server_user)s ORDER BY created_at DESC",
         ("server_user",),
@@ -155,18 +159,30 @@ def pick_facts(connection: psycopg.Connection[Any]) -> dict[str, Any]:
         "ORDER BY created_at LIMIT 1"
     )
     token_job, token = one(
-        "SELECT id, job_token FROM local_training_jobs WHERE job_token IS NOT NULL ORDER BY created_at LIMIT 1"
+        "SELECT id, job_token FROM local_training_jobs WHERE job_token IS NOT NULL "
+        "ORDER BY created_at LIMIT 1"
     )
     (server_user,) = one("SELECT user_id FROM local_inference_servers WHERE user_id IS NOT NULL LIMIT 1")
-    (user,) = one("SELECT user_id FROM local_training_jobs GROUP BY user_id ORDER BY count(*) DESC, 1 LIMIT 1")
+    (user,) = one(
+        "SELECT user_id FROM local_training_jobs GROUP BY user_id ORDER BY count(*) DESC, 1 LIMIT 1"
+    )
     return {
-        "user": user, "pending_job": pending_job, "pending_user": pending_user, "running_job": running_job,
-        "running_user": running_user, "token_job": token_job, "token": token, "server_user": server_user,
+        "user": user,
+        "pending_job": pending_job,
+        "pending_user": pending_user,
+        "running_job": running_job,
+        "running_user": running_user,
+        "token_job": token_job,
+        "token": token,
+        "server_user": server_user,
     }
 
 
 def run_app_query(
-    connection: psycopg.Connection[Any], query: AppQuery, facts: dict[str, Any], acting_user: str | None = None
+    connection: psycopg.Connection[Any],
+    query: AppQuery,
+    facts: dict[str, Any],
+    acting_user: str | None = None,
 ) -> list[tuple[Any, ...]]:
     """Run one query as its role, rolled back; the rows it returned (or its row count for plain writes).
 

@@ -18,11 +18,6 @@ from training_db.seed import ID_TYPES, seed_database
 
 SEEDED_JOBS = 40
 _database_numbers = itertools.count()
-_server: PostgresServer | None = None
-
-
-def pytest_report_header(config: pytest.Config) -> list[str]:
-    return ["database: chosen when the first test needs it (see the line 'database backend' below)"]
 
 
 @pytest.fixture(scope="session")
@@ -36,7 +31,6 @@ def pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
             line += " (passed over: " + "; ".join(server.notes) + ")"
         if reporter is not None:
             reporter.write_line("\n" + line)
-        os.environ["TRAINING_DB_TEST_BACKEND_LINE"] = line
         yield server
 
 
@@ -61,28 +55,28 @@ def id_type(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str], id_type: str) -> Iterator[str]:
     """A fresh production-like database (a copy of the seeded template) at base revision."""
-    with _fresh_database(pg_server, template=seeded_templates[id_type]) as url:
+    with _FreshDatabase(pg_server, template=seeded_templates[id_type]) as url:
         yield url
 
 
 @pytest.fixture
 def text_seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[str]:
     """A fresh seeded database with TEXT job ids, for tests where the id type does not matter."""
-    with _fresh_database(pg_server, template=seeded_templates["text"]) as url:
+    with _FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
         yield url
 
 
 @pytest.fixture
 def empty_url(pg_server: PostgresServer) -> Iterator[str]:
     """A fresh empty database."""
-    with _fresh_database(pg_server, template="template0") as url:
+    with _FreshDatabase(pg_server, template="template0") as url:
         yield url
 
 
 @pytest.fixture
 def alembic_engine(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[Engine]:
     """pytest-alembic's engine: a fresh seeded database (its built-in tests need real tables)."""
-    with _fresh_database(pg_server, template=seeded_templates["text"]) as url:
+    with _FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=NullPool)
         yield engine
         engine.dispose()
@@ -94,6 +88,8 @@ def alembic_config() -> dict[str, str]:
 
 
 class _FreshDatabase:
+    """A database copied from a template for one test, dropped after it."""
+
     def __init__(self, server: PostgresServer, template: str) -> None:
         self.server = server
         self.template = template
@@ -113,10 +109,6 @@ class _FreshDatabase:
             admin.execute(
                 sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
             )
-
-
-def _fresh_database(server: PostgresServer, template: str) -> _FreshDatabase:
-    return _FreshDatabase(server, template)
 
 
 def _recreate_database(server: PostgresServer, name: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-
 from app_queries import APP_QUERIES, AppQuery, pick_facts, run_app_query
 from migrate import downgrade, upgrade
 

@@ -1,4 +1,5 @@
-"""Every failure a user can cause prints one line (what is wrong, what to do), exits non-zero, changes nothing."""
+"""Every failure a user can cause prints one line (what is wrong, what to do), exits non-zero and
+changes nothing."""
 
 from __future__ import annotations
 
@@ -10,12 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from psycopg import sql
-from sqlalchemy.engine import make_url
-
 from database_state import capture_state
 from migrate import REPO_ROOT, alembic_config, run_alembic, upgrade
 from postgres_backends import PostgresServer
+from psycopg import sql
+from sqlalchemy.engine import make_url
+
 from training_db.errors import TrainingDbError
 
 
@@ -66,7 +67,10 @@ def test_database_url_from_the_environment_is_used(text_seeded_url: str) -> None
         ("mysql://app:secret@localhost/app", "mysql:// is not a PostgreSQL URL"),
         ("sqlite:///local.db", "sqlite:// is not a PostgreSQL URL"),
         ("postgresql://app:secret@127.0.0.1:1/app", "cannot connect: nothing listens on 127.0.0.1:1"),
-        ("postgresql://app:secret@no-such-host.invalid/app", "cannot connect: unknown host no-such-host.invalid"),
+        (
+            "postgresql://app:secret@no-such-host.invalid/app",
+            "cannot connect: unknown host no-such-host.invalid",
+        ),
     ],
 )
 def test_bad_urls(url: str, expected: str) -> None:
@@ -124,7 +128,9 @@ def test_owner_without_create_on_the_schema(login_role: str, text_seeded_url: st
     with psycopg.connect(text_seeded_url, autocommit=True) as connection:
         for table in ("local_training_jobs", "local_training_metrics", "local_inference_servers"):
             connection.execute(
-                sql.SQL("ALTER TABLE {} OWNER TO {}").format(sql.Identifier(table), sql.Identifier(login_role))
+                sql.SQL("ALTER TABLE {} OWNER TO {}").format(
+                    sql.Identifier(table), sql.Identifier(login_role)
+                )
             )
     before = capture_state(text_seeded_url)
     line = failure_line(upgrade_cli(with_user(text_seeded_url, login_role)))
@@ -160,6 +166,8 @@ def test_an_edited_reviewed_sql_file_is_refused(text_seeded_url: str, tmp_path: 
     config.set_main_option("schema_dir", str(schema_copy))
     from alembic import command
 
-    with pytest.raises(TrainingDbError, match=r"training_provider\.v1\.sql was edited after its revision was written"):
+    with pytest.raises(
+        TrainingDbError, match=r"training_provider\.v1\.sql was edited after its revision was written"
+    ):
         command.upgrade(config, "head")
     assert capture_state(text_seeded_url) == before

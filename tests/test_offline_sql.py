@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pglast
+from migrate import offline_sql, run_alembic
 from pglast import ast
 from pglast.enums import ObjectType
 
-from migrate import offline_sql, run_alembic
 from training_db.pinned_sql import split_statements
 from training_db.preflight import PROTECTED_TABLES
 
@@ -43,7 +43,9 @@ def test_offline_sql_holds_the_comments_and_the_view_and_nothing_else_on_protect
                 names = tuple(sorted(target.relname for target in statement.objects))
                 touched.append(("grant" if statement.is_grant else "revoke", names))
             case _:
-                raise AssertionError(f"unexpected statement in the upgrade SQL: {pglast.stream.RawStream()(statement)}")
+                raise AssertionError(
+                    f"unexpected statement in the upgrade SQL: {pglast.stream.RawStream()(statement)}"
+                )
     assert touched == [
         *[("comment", table) for table in PROTECTED_TABLES],
         ("create view", "training_provider"),
@@ -59,7 +61,9 @@ def test_every_revision_sets_its_timeouts_first() -> None:
     transactions = rendered.split("BEGIN;")[1:]
     assert len(transactions) == 2
     for transaction in transactions:
-        statements = [s for s in split_statements(transaction) if not s.startswith("CREATE TABLE alembic_version")]
+        statements = [
+            s for s in split_statements(transaction) if not s.startswith("CREATE TABLE alembic_version")
+        ]
         assert statements[0] == "SET LOCAL lock_timeout = '2000ms'"
         assert statements[1] == "SET LOCAL statement_timeout = '30000ms'"
 

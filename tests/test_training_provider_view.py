@@ -109,9 +109,12 @@ def test_each_authenticated_user_sees_only_their_own_jobs(seeded_url: str) -> No
 
 def test_anon_cannot_select_the_view(text_seeded_url: str) -> None:
     upgrade(text_seeded_url)
-    with psycopg.connect(text_seeded_url) as connection, as_role(connection, "anon"):
-        with pytest.raises(psycopg.errors.InsufficientPrivilege):
-            connection.execute("SELECT * FROM training_provider")
+    with (
+        psycopg.connect(text_seeded_url) as connection,
+        as_role(connection, "anon"),
+        pytest.raises(psycopg.errors.InsufficientPrivilege),
+    ):
+        connection.execute("SELECT * FROM training_provider")
 
 
 def test_service_role_sees_every_job(text_seeded_url: str) -> None:

@@ -8,26 +8,23 @@ Offline (``--sql``), it prints the SQL a DBA reviews and needs no database.
 from __future__ import annotations
 
 import os
+from contextlib import suppress
 from logging.config import fileConfig
 
 import psycopg
 from alembic.runtime.environment import EnvironmentContext
-from alembic.script.revision import RevisionError
 from sqlalchemy import create_engine
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from training_db.database_errors import describe_connection_error, describe_migration_error
-from training_db.errors import TrainingDbError
 from training_db.migration_lock import migration_lock
 from training_db.preflight import run_preflight
 from training_db.revision_ops import schema_directory
 from training_db.settings import SETTINGS_KEY, MigrationSettings
 from training_db.urls import resolve_database_url
 
-SYMBOLIC_REVISIONS = ("head", "heads", "base")
-RELATIVE_MARKERS = ("+", "-", ":", "@")
 APPLICATION_NAME = "training-db migrate"
 CONNECT_TIMEOUT_SECONDS = 10
 
@@ -47,18 +44,17 @@ def run_migrations(context: EnvironmentContext) -> None:
 
 
 def check_destination_exists(context: EnvironmentContext) -> None:
-    """Refuse an unknown revision id before connecting: Alembic would create its version table first."""
-    destination = context.get_revision_argument()
-    if not isinstance(destination, str) or destination in SYMBOLIC_REVISIONS:
-        return
-    if any(marker in destination for marker in RELATIVE_MARKERS):
-        return  # relative steps (-1, +2, head-1) and ranges are resolved by Alembic against the database
-    try:
-        context.script.get_revisions(destination)
-    except RevisionError:
-        raise TrainingDbError(
-            f"unknown revision {destination!r}: run 'alembic history' to list the revisions"
-        ) from None
+    """Resolve the destination revision before connecting.
+
+    Alembic would otherwise create its version table before finding out that the revision does
+    not exist; resolving it here raises Alembic's one-line "Can't locate revision" first.
+    """
+    # A caller that passes its own migration function (pytest-alembic) names no destination.
+    with suppress(KeyError):
+        destination = context.get_revision_argument()
+        # Relative steps (-1, +2) and ranges are resolved by Alembic against the database.
+        if isinstance(destination, str) and not any(marker in destination for marker in "+-:@"):
+            context.script.get_revisions(destination)
 
 
 def run_offline(context: EnvironmentContext) -> None:
@@ -73,8 +69,12 @@ def run_offline(context: EnvironmentContext) -> None:
 
 
 def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None:
-    """Migrate a real database; a connection handed in by a caller (pytest-alembic) is used as is."""
-    given: Connection | None = context.config.attributes.get("connection")
+    """Migrate a real database; a connection or engine handed in by a caller (pytest-alembic) is used."""
+    given: Connection | Engine | None = context.config.attributes.get("connection")
+    if isinstance(given, Engine):
+        with given.connect() as connection:
+            migrate_on(context, connection)
+        return
     if given is not None:
         migrate_on(context, given)
         return
