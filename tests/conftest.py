@@ -17,20 +17,27 @@ from sqlalchemy.pool import NullPool
 from training_db.seed import ID_TYPES, seed_database
 
 SEEDED_JOBS = 40
+BACKEND_LINE = pytest.StashKey[str]()
 _database_numbers = itertools.count()
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """Repeat which server the suite ran on, so the end of a CI log says it."""
+    if BACKEND_LINE in config.stash:
+        terminalreporter.write_line(config.stash[BACKEND_LINE])
 
 
 @pytest.fixture(scope="session")
 def pg_server(request: pytest.FixtureRequest) -> Iterator[PostgresServer]:
     """The session's one server; how it was chosen is printed once."""
     with postgres_server() as server:
-        version = server.server_version_num()
-        reporter = request.config.pluginmanager.get_plugin("terminalreporter")
-        line = f"database backend: {server.backend}, server_version_num {version}"
+        line = f"database backend: {server.backend}, server_version_num {server.server_version_num()}"
         if server.notes:
             line += " (passed over: " + "; ".join(server.notes) + ")"
-        if reporter is not None:
-            reporter.write_line("\n" + line)
+        request.config.stash[BACKEND_LINE] = line
+        capture = request.config.pluginmanager.get_plugin("capturemanager")
+        with capture.global_and_fixture_disabled():
+            print("\n" + line)
         yield server
 
 

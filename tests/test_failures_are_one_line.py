@@ -171,3 +171,15 @@ def test_an_edited_reviewed_sql_file_is_refused(text_seeded_url: str, tmp_path: 
     ):
         command.upgrade(config, "head")
     assert capture_state(text_seeded_url) == before
+
+
+def test_a_server_error_during_preflight_is_one_line(login_role: str, text_seeded_url: str) -> None:
+    """A server error inside the migration lock is reported as itself, not hidden by the lock's release."""
+    with psycopg.connect(text_seeded_url, autocommit=True) as connection:
+        connection.execute("REVOKE EXECUTE ON FUNCTION pg_catalog.pg_is_in_recovery() FROM PUBLIC")
+    before = capture_state(text_seeded_url)
+    line = failure_line(upgrade_cli(with_user(text_seeded_url, login_role)))
+    assert line.startswith(
+        "migration failed with SQLSTATE 42501: permission denied for function pg_is_in_recovery"
+    )
+    assert capture_state(text_seeded_url) == before

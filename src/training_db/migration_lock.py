@@ -49,6 +49,10 @@ def migration_lock(connection: Connection, wait_ms: int) -> Iterator[None]:
         yield
     finally:
         if not connection.closed and not connection.invalidated:
+            # Whatever is still open here was cut short by an error: end it, or the unlock would
+            # fail in an aborted transaction and hide that error. (Closing the session would also
+            # release the lock.)
+            connection.rollback()
             connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY})
             connection.commit()
 
