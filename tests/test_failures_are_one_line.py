@@ -84,6 +84,11 @@ def test_missing_database(pg_server: PostgresServer) -> None:
     assert line.startswith("cannot connect: database no_such_database does not exist")
 
 
+def test_missing_user(pg_server: PostgresServer) -> None:
+    line = failure_line(upgrade_cli(with_user(pg_server.url("postgres"), "nobody_here")))
+    assert line.startswith("cannot connect: user nobody_here does not exist")
+
+
 def test_postgres_scheme_as_supabase_gives_it_is_accepted(text_seeded_url: str) -> None:
     result = upgrade_cli(text_seeded_url.replace("postgresql://", "postgres://", 1))
     assert result.returncode == 0, result.stdout + result.stderr

@@ -13,38 +13,43 @@ from sqlalchemy.exc import DBAPIError
 
 from training_db.errors import TrainingDbError, first_line
 
-# libpq message fragment → (what is wrong, what to do)
+# libpq message fragments (all must appear) → (what is wrong, what to do)
 _CONNECTION_FAILURES = (
-    ("could not translate host name", "unknown host {host}", "check the host name in the database URL"),
-    ("Name or service not known", "unknown host {host}", "check the host name in the database URL"),
+    (("could not translate host name",), "unknown host {host}", "check the host name in the database URL"),
+    (("Name or service not known",), "unknown host {host}", "check the host name in the database URL"),
     (
-        "Connection refused",
+        ("Connection refused",),
         "nothing listens on {host}:{port}",
         "check the host and port, and that the server runs",
     ),
     (
-        "password authentication failed",
+        ("password authentication failed",),
         "the server refused the password for user {user}",
         "check the user and password in the database URL",
     ),
     (
-        "no password supplied",
+        ("no password supplied",),
         "the server wants a password for user {user}",
         "add the password to the database URL",
     ),
     (
-        "does not exist",
+        ("role", "does not exist"),
+        "user {user} does not exist on {host}:{port}",
+        "check the user name in the database URL",
+    ),
+    (
+        ("database", "does not exist"),
         "database {database} does not exist on {host}:{port}",
         "check the database name in the URL",
     ),
     (
-        "SSL",
+        ("SSL",),
         "the server's TLS requirements were not met ({detail})",
         "add ?sslmode=require (or the mode the server needs) to the URL",
     ),
-    ("timeout expired", "connecting to {host}:{port} timed out", "check that the host is reachable"),
+    (("timeout expired",), "connecting to {host}:{port} timed out", "check that the host is reachable"),
     (
-        "No such file or directory",
+        ("No such file or directory",),
         "no server socket at {host}",
         "check the socket directory and that the server runs",
     ),
@@ -72,8 +77,8 @@ def describe_connection_error(error: BaseException, url: URL) -> TrainingDbError
         "database": url.database or "(default)",
         "detail": first_line(message),
     }
-    for fragment, what, todo in _CONNECTION_FAILURES:
-        if fragment in message:
+    for fragments, what, todo in _CONNECTION_FAILURES:
+        if all(fragment in message for fragment in fragments):
             return TrainingDbError(f"cannot connect: {what.format(**fields)}; {todo}")
     return TrainingDbError(f"cannot connect to {fields['host']}:{fields['port']}: {fields['detail']}")
 
