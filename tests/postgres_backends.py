@@ -27,6 +27,7 @@ from training_db.errors import TrainingDbError
 
 BACKENDS = ("url", "testcontainers", "embedded")
 DEFAULT_IMAGE = "postgres:17"
+TEST_SERVER_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 
 
 class BackendUnavailable(Exception):
@@ -99,7 +100,13 @@ def _from_url() -> Iterator[PostgresServer]:
 
 @contextmanager
 def _from_testcontainers() -> Iterator[PostgresServer]:
-    image = os.environ.get("TEST_PG_IMAGE", DEFAULT_IMAGE)
+    with container_server(os.environ.get("TEST_PG_IMAGE", DEFAULT_IMAGE)) as server:
+        yield server
+
+
+@contextmanager
+def container_server(image: str) -> Iterator[PostgresServer]:
+    """A PostgresContainer of a locally present ``image``; BackendUnavailable says why not."""
     try:
         import docker
         from docker.errors import DockerException, ImageNotFound
@@ -110,16 +117,22 @@ def _from_testcontainers() -> Iterator[PostgresServer]:
         client.ping()
         client.images.get(image)
     except ImageNotFound:
-        raise BackendUnavailable(f"image {image} is not present locally (nothing can be pulled)") from None
+        raise BackendUnavailable(
+            f"image {image} is not present locally (nothing can be pulled; "
+            "tests/containers/build-images.sh builds training-db-postgres:14 to 18)"
+        ) from None
     except DockerException as error:
         raise BackendUnavailable(f"no Docker engine answers ({str(error).splitlines()[0][:80]})") from None
-    # Ryuk's image cannot be pulled either; containers are stopped by the context manager instead.
+    # Ryuk's image cannot be pulled either; the context manager removes the container instead.
+    # The connection stays on loopback: the container's published port on 127.0.0.1.
     os.environ.setdefault("TESTCONTAINERS_RYUK_DISABLED", "true")
     os.environ.setdefault("TESTCONTAINERS_CONNECTION_MODE", "docker_host")
     os.environ.setdefault("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
     from testcontainers.postgres import PostgresContainer
 
-    with PostgresContainer(image, driver="psycopg") as container:
+    # A throwaway test server needs no durability; fsync on an overlay filesystem costs minutes.
+    container = PostgresContainer(image, driver="psycopg").with_command(TEST_SERVER_SETTINGS)
+    with container:
         conninfo = make_conninfo(
             host=container.get_container_host_ip(),
             port=str(container.get_exposed_port(5432)),

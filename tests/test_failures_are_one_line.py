@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 
 from training_db.errors import TrainingDbError
 
+LOGIN_ROLE_PASSWORD = "deployer-password"
+
 
 def failure_line(result: subprocess.CompletedProcess[str]) -> str:
     """The one line a failed ``alembic`` run printed, ignoring Alembic's INFO progress log."""
@@ -33,8 +35,8 @@ def upgrade_cli(url: str | None, *extra: str) -> subprocess.CompletedProcess[str
     return run_alembic(*(["-x", f"url={url}"] if url else []), *extra, "upgrade", "head")
 
 
-def with_user(url: str, user: str) -> str:
-    return make_url(url).set(username=user).render_as_string(hide_password=False)
+def with_user(url: str, user: str, password: str = LOGIN_ROLE_PASSWORD) -> str:
+    return make_url(url).set(username=user, password=password).render_as_string(hide_password=False)
 
 
 @pytest.fixture
@@ -42,7 +44,9 @@ def login_role(pg_server: PostgresServer) -> Iterator[str]:
     """A login role that owns nothing; request it before the database fixture so it outlives it."""
     name = f"deployer_{uuid.uuid4().hex[:8]}"
     with psycopg.connect(pg_server.admin_conninfo, autocommit=True) as admin:
-        admin.execute(sql.SQL("CREATE ROLE {} LOGIN PASSWORD 'deployer'").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(sql.Identifier(name), LOGIN_ROLE_PASSWORD)
+        )
     yield name
     with psycopg.connect(pg_server.admin_conninfo, autocommit=True) as admin:
         admin.execute(sql.SQL("DROP OWNED BY {}").format(sql.Identifier(name)))
@@ -85,8 +89,32 @@ def test_missing_database(pg_server: PostgresServer) -> None:
 
 
 def test_missing_user(pg_server: PostgresServer) -> None:
+    """Password auth hides whether the user exists; either way the line says what to check."""
     line = failure_line(upgrade_cli(with_user(pg_server.url("postgres"), "nobody_here")))
-    assert line.startswith("cannot connect: user nobody_here does not exist")
+    assert line.startswith(
+        (
+            "cannot connect: user nobody_here does not exist",
+            "cannot connect: the server refused the password for user nobody_here",
+        )
+    )
+
+
+def test_wrong_password(pg_server: PostgresServer, login_role: str) -> None:
+    url = make_url(pg_server.url("postgres")).set(username=login_role, password="not-the-password")
+    try:
+        psycopg.connect(url.render_as_string(hide_password=False)).close()
+    except psycopg.OperationalError:
+        pass
+    else:
+        pytest.skip(
+            f"the {pg_server.backend} server trusts every connection; the container legs check passwords"
+        )
+    line = failure_line(upgrade_cli(url.render_as_string(hide_password=False)))
+    assert line == (
+        f"cannot connect: the server refused the password for user {login_role}; "
+        "check the user and password in the database URL"
+    )
+    assert "not-the-password" not in line
 
 
 def test_postgres_scheme_as_supabase_gives_it_is_accepted(text_seeded_url: str) -> None:
