@@ -6,10 +6,12 @@ Failures print one line (``training-db: error: ...``) and exit 1; usage errors e
 from __future__ import annotations
 
 import argparse
+import os
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TypeVar
 
 import psycopg
 from psycopg import sql
@@ -20,6 +22,7 @@ from training_db.seed import ID_TYPES, seed_database
 from training_db.urls import parse_postgres_url
 
 DEMO_DATABASE = "training_demo"
+T = TypeVar("T")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -48,7 +51,64 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--id-type", choices=ID_TYPES, default="text")
     demo.add_argument("--jobs", type=int, default=20)
     demo.set_defaults(handler=run_demo)
+
+    verify = commands.add_parser("verify", help="prove a migration changed only what it may (exit 0/1/2)")
+    verify_steps = verify.add_subparsers(dest="step", required=True)
+    snapshot = verify_steps.add_parser("snapshot", help="record the fingerprint before a migration")
+    snapshot.add_argument(
+        "-o", "--output", type=Path, required=True, help="where to write the snapshot (JSON)"
+    )
+    check = verify_steps.add_parser("check", help="compare the database now with a snapshot")
+    check.add_argument("--against", type=Path, required=True, help="the snapshot taken before")
+    for step in (snapshot, check):
+        step.add_argument("--url", help="PostgreSQL URL (default: DATABASE_URL)")
+        step.add_argument("--data", action="store_true", help="also hash every row (reads whole tables)")
+    snapshot.set_defaults(handler=run_verify_snapshot)
+    check.set_defaults(handler=run_verify_check)
     return parser
+
+
+def run_verify_snapshot(arguments: argparse.Namespace) -> int:
+    from training_db.verify import take_snapshot, write_snapshot
+
+    snapshot = _verify_usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
+    write_snapshot(snapshot, arguments.output)
+    print(f"verify: snapshot of revision {snapshot['revision'] or 'base'} written to {arguments.output}")
+    return 0
+
+
+def run_verify_check(arguments: argparse.Namespace) -> int:
+    """Exit 0 when only allowed changes happened, 1 naming each other difference, 2 on usage errors."""
+    from training_db.paths import schema_dir
+    from training_db.verify import compare, read_snapshot, take_snapshot
+
+    before = _verify_usage_errors(lambda: read_snapshot(arguments.against))
+    after = _verify_usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
+    problems = compare(before, after, schema_dir())
+    movement = f"{before['revision'] or 'base'} -> {after['revision'] or 'base'}"
+    if not problems:
+        print(f"verify: {movement}: only the allowed changes, nothing else")
+        return 0
+    for problem in problems:
+        print(f"verify: {problem}")
+    print(f"verify: {movement}: {len(problems)} unexpected difference(s)")
+    return 1
+
+
+def _verify_url(arguments: argparse.Namespace) -> str:
+    raw_url = arguments.url or os.environ.get("DATABASE_URL")
+    if not raw_url:
+        raise TrainingDbError("no database URL: pass --url or set DATABASE_URL")
+    return libpq_url(raw_url)
+
+
+def _verify_usage_errors(action: Callable[[], T]) -> T:
+    """verify exits 2 (not 1) on usage and connection errors: 1 means "differences found"."""
+    try:
+        return action()
+    except TrainingDbError as error:
+        print(f"training-db: error: {error}", file=sys.stderr)
+        raise SystemExit(2) from None
 
 
 def run_seed(arguments: argparse.Namespace) -> int:
