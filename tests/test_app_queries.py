@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from app_queries import APP_QUERIES, AppQuery, pick_facts, run_app_query
+from app_queries import APP_QUERIES, AppQuery, pick_facts, plan_shape, run_app_query
 from migrate import downgrade, upgrade
 
 STRANGER = "00000000-0000-4000-8000-000000000000"
@@ -15,6 +15,32 @@ def results_of_every_query(url: str) -> dict[str, list[tuple[object, ...]]]:
         facts = pick_facts(connection)
         connection.commit()
         return {query.name: run_app_query(connection, query, facts) for query in APP_QUERIES}
+
+
+def plans_of_every_query(url: str) -> dict[str, list[tuple[str, str | None]]]:
+    with psycopg.connect(url) as connection:
+        facts = pick_facts(connection)
+        connection.commit()
+        return {query.name: plan_shape(connection, query, facts) for query in APP_QUERIES}
+
+
+def test_the_catalogue_holds_at_least_25_query_shapes_reads_and_writes() -> None:
+    assert len(APP_QUERIES) >= 25
+    assert len({query.name for query in APP_QUERIES}) == len(APP_QUERIES)
+    writes = [query for query in APP_QUERIES if query.sql.startswith(("INSERT", "UPDATE"))]
+    assert 8 <= len(writes) < len(APP_QUERIES)
+    assert {query.role for query in APP_QUERIES} == {"service_role", "authenticated", "anon"}
+
+
+def test_every_plan_keeps_its_shape_across_upgrade_and_downgrade(seeded_url: str) -> None:
+    """Node types and index names of each query's plan are the same at base, head and base again."""
+    before = plans_of_every_query(seeded_url)
+    upgrade(seeded_url)
+    at_head = plans_of_every_query(seeded_url)
+    downgrade(seeded_url)
+    at_base = plans_of_every_query(seeded_url)
+    assert at_head == before
+    assert at_base == before
 
 
 def test_every_app_query_returns_the_same_rows_across_upgrade_and_downgrade(seeded_url: str) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+from app_queries import plan_nodes
 from database_state import capture_state
 from migrate import downgrade, upgrade
 from roles import as_role
@@ -69,25 +70,12 @@ def test_a_lookup_by_job_id_uses_the_primary_key_index(seeded_url: str, id_type:
             "SELECT id FROM local_training_jobs ORDER BY created_at LIMIT 1"
         ).fetchone()
         assert job_id is not None
-        through_view = plan_shape(connection, "SELECT * FROM training_provider WHERE job_id = %s", job_id[0])
-        on_table = plan_shape(connection, "SELECT * FROM local_training_jobs WHERE id = %s", job_id[0])
+        through_view = plan_nodes(
+            connection, "SELECT * FROM training_provider WHERE job_id = %s", [job_id[0]]
+        )
+        on_table = plan_nodes(connection, "SELECT * FROM local_training_jobs WHERE id = %s", [job_id[0]])
     assert ("Index Scan", "local_training_jobs_pkey") in through_view
     assert through_view == on_table
-
-
-def plan_shape(connection: psycopg.Connection, query: str, parameter: object) -> list[tuple[str, str | None]]:
-    """Node types and index names of the plan, depth first."""
-    row = connection.execute(f"EXPLAIN (FORMAT JSON) {query}", [parameter]).fetchone()
-    assert row is not None
-    shape: list[tuple[str, str | None]] = []
-
-    def walk(node: dict) -> None:
-        shape.append((node["Node Type"], node.get("Index Name")))
-        for child in node.get("Plans", []):
-            walk(child)
-
-    walk(row[0][0]["Plan"])
-    return shape
 
 
 def test_each_authenticated_user_sees_only_their_own_jobs(seeded_url: str) -> None:

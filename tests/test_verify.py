@@ -70,8 +70,8 @@ def test_the_fingerprint_covers_what_the_app_relies_on(text_seeded_url: str) -> 
         in jobs["indexes"]["idx_local_training_jobs_pending_unclaimed"]
     )
     assert jobs["column grants"]["anon on model_url"] == ["UPDATE"]
-    assert "public.training_predictions.fk_training_predictions_job" in jobs["foreign keys pointing in"] or (
-        "training_predictions.fk_training_predictions_job" in jobs["foreign keys pointing in"]
+    assert jobs["foreign keys pointing in"]["training_predictions.fk_training_predictions_job"] == (
+        "FOREIGN KEY (job_id) REFERENCES local_training_jobs(id) ON DELETE CASCADE"
     )
 
 
