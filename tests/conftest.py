@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import itertools
-import os
 from collections.abc import Iterator
 
 import psycopg
 import pytest
-from postgres_backends import PostgresServer, postgres_server
+from postgres_backends import FreshDatabase, PostgresServer, postgres_server
 from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
@@ -18,7 +16,6 @@ from training_db.seed import ID_TYPES, seed_database
 
 SEEDED_JOBS = 40
 BACKEND_LINE = pytest.StashKey[str]()
-_database_numbers = itertools.count()
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -62,28 +59,28 @@ def id_type(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str], id_type: str) -> Iterator[str]:
     """A fresh production-like database (a copy of the seeded template) at base revision."""
-    with _FreshDatabase(pg_server, template=seeded_templates[id_type]) as url:
+    with FreshDatabase(pg_server, template=seeded_templates[id_type]) as url:
         yield url
 
 
 @pytest.fixture
 def text_seeded_url(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[str]:
     """A fresh seeded database with TEXT job ids, for tests where the id type does not matter."""
-    with _FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
+    with FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
         yield url
 
 
 @pytest.fixture
 def empty_url(pg_server: PostgresServer) -> Iterator[str]:
     """A fresh empty database."""
-    with _FreshDatabase(pg_server, template="template0") as url:
+    with FreshDatabase(pg_server, template="template0") as url:
         yield url
 
 
 @pytest.fixture
 def alembic_engine(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> Iterator[Engine]:
     """pytest-alembic's engine: a fresh seeded database (its built-in tests need real tables)."""
-    with _FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
+    with FreshDatabase(pg_server, template=seeded_templates["text"]) as url:
         engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1), poolclass=NullPool)
         yield engine
         engine.dispose()
@@ -92,30 +89,6 @@ def alembic_engine(pg_server: PostgresServer, seeded_templates: dict[str, str]) 
 @pytest.fixture
 def alembic_config() -> dict[str, str]:
     return {"file": "alembic.ini"}
-
-
-class _FreshDatabase:
-    """A database copied from a template for one test, dropped after it."""
-
-    def __init__(self, server: PostgresServer, template: str) -> None:
-        self.server = server
-        self.template = template
-        self.name = f"test_{os.getpid()}_{next(_database_numbers)}"
-
-    def __enter__(self) -> str:
-        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
-                    sql.Identifier(self.name), sql.Identifier(self.template)
-                )
-            )
-        return self.server.url(self.name)
-
-    def __exit__(self, *exc_info: object) -> None:
-        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
-            admin.execute(
-                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
-            )
 
 
 def _recreate_database(server: PostgresServer, name: str) -> None:

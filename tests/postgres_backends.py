@@ -11,6 +11,7 @@ failure, never a fallback. Every skipped step is reported in the test header.
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict, make_conninfo
 from sqlalchemy.engine import URL
 
@@ -28,6 +30,9 @@ from training_db.errors import TrainingDbError
 BACKENDS = ("url", "testcontainers", "embedded")
 DEFAULT_IMAGE = "postgres:17"
 TEST_SERVER_SETTINGS = "-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+
+
+_DATABASE_NUMBERS = itertools.count()
 
 
 class BackendUnavailable(Exception):
@@ -65,6 +70,30 @@ class PostgresServer:
             row = connection.execute("SHOW server_version_num").fetchone()
             assert row is not None
             return int(row[0])
+
+
+class FreshDatabase:
+    """A database copied from a template for one test, dropped after it."""
+
+    def __init__(self, server: PostgresServer, template: str) -> None:
+        self.server = server
+        self.template = template
+        self.name = f"test_{os.getpid()}_{next(_DATABASE_NUMBERS)}"
+
+    def __enter__(self) -> str:
+        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(self.name), sql.Identifier(self.template)
+                )
+            )
+        return self.server.url(self.name)
+
+    def __exit__(self, *exc_info: object) -> None:
+        with psycopg.connect(self.server.admin_conninfo, autocommit=True) as admin:
+            admin.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(self.name))
+            )
 
 
 @contextmanager
