@@ -6,12 +6,12 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
-from postgres_backends import FreshDatabase, PostgresServer, postgres_server
 from psycopg import sql
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from postgres_backends import FreshDatabase, PostgresServer, postgres_server
 from training_db.seed import ID_TYPES, seed_database
 
 SEEDED_JOBS = 40

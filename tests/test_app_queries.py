@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+
 from app_queries import APP_QUERIES, AppQuery, pick_facts, plan_shape, run_app_query
 from migrate import downgrade, upgrade
 

@@ -12,12 +12,13 @@ import math
 from typing import Any
 
 import psycopg
-from database_state import capture_state
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from psycopg.types.json import Jsonb
+
+from database_state import capture_state
 from migrate import downgrade, upgrade
 from postgres_backends import FreshDatabase, PostgresServer
-from psycopg.types.json import Jsonb
 
 EXTREME_FLOATS = [
     math.nan,

@@ -11,12 +11,12 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from database_state import capture_state
-from migrate import REPO_ROOT, alembic_config, run_alembic, upgrade
-from postgres_backends import PostgresServer
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from database_state import capture_state
+from migrate import REPO_ROOT, alembic_config, run_alembic, upgrade
+from postgres_backends import PostgresServer
 from training_db.errors import TrainingDbError
 
 LOGIN_ROLE_PASSWORD = "deployer-password"

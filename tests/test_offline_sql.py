@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pglast
-from migrate import offline_sql, run_alembic
 from pglast import ast
 from pglast.enums import ObjectType
 
+from migrate import offline_sql, run_alembic
 from training_db.pinned_sql import split_statements
 from training_db.preflight import PROTECTED_TABLES
 

@@ -7,11 +7,11 @@ from collections.abc import Iterator
 
 import psycopg
 import pytest
+from psycopg import sql
+
 from database_state import capture_state
 from migrate import run_alembic
 from postgres_backends import BackendUnavailable, PostgresServer, container_server
-from psycopg import sql
-
 from training_db.seed import seed_database
 
 OLD_SERVER_IMAGE = os.environ.get("TEST_PG14_IMAGE", "training-db-postgres:14")

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 from alembic.script import ScriptDirectory
-from migrate import REPO_ROOT, alembic_config
 
+from migrate import REPO_ROOT, alembic_config
 from training_db.errors import TrainingDbError
 from training_db.pinned_sql import PinnedSqlFile, sha256_of
 

@@ -50,8 +50,8 @@ def test_the_wait_for_another_deploy_is_bounded_and_names_it(text_seeded_url: st
     import time
 
     import psycopg
-    from migrate import run_alembic
 
+    from migrate import run_alembic
     from training_db.migration_lock import MIGRATION_LOCK_KEY
 
     before = capture_state(text_seeded_url)

@@ -7,8 +7,8 @@ import sys
 
 import psycopg
 import pytest
-from migrate import REPO_ROOT
 
+from migrate import REPO_ROOT
 from training_db.errors import TrainingDbError
 from training_db.seed import seed_database
 

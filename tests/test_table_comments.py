@@ -6,9 +6,9 @@ from pathlib import Path
 
 import psycopg
 import pytest
+
 from database_state import capture_state
 from migrate import REPO_ROOT, downgrade, run_alembic, upgrade
-
 from training_db.errors import TrainingDbError
 from training_db.table_comments import parse_table_comments
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import psycopg
 import pytest
+
 from app_queries import plan_nodes
 from database_state import capture_state
 from migrate import downgrade, upgrade

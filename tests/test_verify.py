@@ -9,8 +9,8 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from migrate import REPO_ROOT, downgrade, upgrade
 
+from migrate import REPO_ROOT, downgrade, upgrade
 from training_db.catalog import catalog_fingerprint
 from training_db.preflight import PROTECTED_TABLES
 from training_db.verify import compare, take_snapshot
@@ -161,6 +161,7 @@ def test_verify_names_each_sabotage(name: str, text_seeded_url: str, tmp_path: P
     assert verify("snapshot", "--url", text_seeded_url, "-o", str(snapshot_file), "--data").returncode == 0
 
     from alembic import command
+
     from migrate import alembic_config
 
     config = alembic_config(text_seeded_url)

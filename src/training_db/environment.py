@@ -7,8 +7,10 @@ Offline (``--sql``), it prints the SQL a DBA reviews and needs no database.
 
 from __future__ import annotations
 
+import logging
 import os
 from contextlib import suppress
+from dataclasses import replace
 from logging.config import fileConfig
 
 import psycopg
@@ -19,14 +21,17 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from training_db.database_errors import describe_connection_error, describe_migration_error
+from training_db.lock_retries import Attempt, run_with_lock_retries
 from training_db.migration_lock import migration_lock
 from training_db.preflight import run_preflight
+from training_db.progress import Progress
 from training_db.revision_ops import schema_directory
 from training_db.settings import SETTINGS_KEY, MigrationSettings
 from training_db.urls import resolve_database_url
 
 APPLICATION_NAME = "training-db migrate"
 CONNECT_TIMEOUT_SECONDS = 10
+log = logging.getLogger("training_db")
 
 
 def run_migrations(context: EnvironmentContext) -> None:
@@ -79,10 +84,15 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
         migrate_on(context, given)
         return
     url = resolve_database_url(x_arguments, os.environ)
+    settings: MigrationSettings = context.config.attributes[SETTINGS_KEY]
     engine = create_engine(
         url,
         poolclass=NullPool,
-        connect_args={"connect_timeout": CONNECT_TIMEOUT_SECONDS, "application_name": APPLICATION_NAME},
+        connect_args={
+            "connect_timeout": CONNECT_TIMEOUT_SECONDS,
+            "application_name": APPLICATION_NAME,
+            "options": f"-c idle_in_transaction_session_timeout={settings.idle_in_transaction_timeout_ms}",
+        },
     )
     try:
         try:
@@ -96,15 +106,35 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
 
 
 def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
-    """Lock, check, then apply each pending revision in its own transaction."""
+    """Lock, check, then apply each pending revision in its own transaction, retrying lock timeouts."""
     settings: MigrationSettings = context.config.attributes[SETTINGS_KEY]
+    progress: Progress | None = None
     try:
         with migration_lock(connection, settings.migration_lock_wait_ms):
             run_preflight(connection, schema_directory(context.config) / "comments")
             # Alembic must start from a clean session so that each revision gets its own transaction.
             connection.commit()
-            context.configure(connection=connection, transaction_per_migration=True)
-            with context.begin_transaction():
-                context.run_migrations()
+            progress = Progress(connection)
+            context.configure(
+                connection=connection,
+                transaction_per_migration=True,
+                on_version_apply=progress.on_version_apply,
+            )
+
+            def run_pending(attempt: Attempt) -> None:
+                # begin_revision reads this attempt's lock_timeout from the settings.
+                attempt_settings = replace(settings, lock_timeout_ms=attempt.lock_timeout_ms)
+                context.config.attributes[SETTINGS_KEY] = attempt_settings
+                with context.begin_transaction():
+                    context.run_migrations()
+
+            budget_ms = settings.lock_retry_budget_ms
+            run_with_lock_retries(connection, run_pending, settings.lock_timeout_ms, budget_ms)
     except (DBAPIError, psycopg.Error) as error:
         raise describe_migration_error(error) from None
+    finally:
+        context.config.attributes[SETTINGS_KEY] = settings
+        if progress is not None:
+            progress.close()
+    if progress is not None and not progress.applied:
+        log.info("nothing to apply: the database is already at the requested revision")

@@ -20,6 +20,10 @@ DEFAULT_LOCK_TIMEOUT = "2s"
 DEFAULT_STATEMENT_TIMEOUT = "30s"
 # How long a deploy waits for another deploy that is migrating the same database.
 DEFAULT_MIGRATION_LOCK_WAIT = "60s"
+# How long a run may keep retrying revisions that hit lock_timeout before it gives up.
+DEFAULT_LOCK_RETRY_BUDGET = "60s"
+# A migration session left idle inside a transaction (a hung client) is ended by the server.
+DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT = "60s"
 
 # Where env.py leaves the settings for revisions: Config.attributes[SETTINGS_KEY].
 SETTINGS_KEY = "training_db.settings"
@@ -35,6 +39,8 @@ class MigrationSettings:
     lock_timeout_ms: int
     statement_timeout_ms: int
     migration_lock_wait_ms: int
+    lock_retry_budget_ms: int
+    idle_in_transaction_timeout_ms: int
 
     @classmethod
     def from_sources(cls, x_arguments: Mapping[str, str], environ: Mapping[str, str]) -> MigrationSettings:
@@ -48,6 +54,10 @@ class MigrationSettings:
             lock_timeout_ms=pick("lock_timeout", DEFAULT_LOCK_TIMEOUT),
             statement_timeout_ms=pick("statement_timeout", DEFAULT_STATEMENT_TIMEOUT),
             migration_lock_wait_ms=pick("migration_lock_wait", DEFAULT_MIGRATION_LOCK_WAIT),
+            lock_retry_budget_ms=pick("lock_retry_budget", DEFAULT_LOCK_RETRY_BUDGET),
+            idle_in_transaction_timeout_ms=pick(
+                "idle_in_transaction_timeout", DEFAULT_IDLE_IN_TRANSACTION_TIMEOUT
+            ),
         )
 
 
