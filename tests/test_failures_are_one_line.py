@@ -216,3 +216,20 @@ def test_a_server_error_during_preflight_is_one_line(login_role: str, text_seede
         "migration failed with SQLSTATE 42501: permission denied for function pg_is_in_recovery"
     )
     assert capture_state(text_seeded_url) == before
+
+
+@pytest.mark.parametrize(
+    ("arguments", "expected"),
+    [
+        (("downgrade", "-1"), "Relative revision -1 didn't produce 1 migrations: nothing was changed"),
+        (("upgrade", "+3"), "Relative revision +3 didn't produce 3 migrations: nothing was changed"),
+    ],
+)
+def test_steps_past_base_or_head(text_seeded_url: str, arguments: tuple[str, ...], expected: str) -> None:
+    before = capture_state(text_seeded_url)
+    line = failure_line(run_alembic("-x", f"url={text_seeded_url}", *arguments))
+    assert line.startswith(expected)
+    assert line.endswith(
+        "run 'alembic current' for the database's revision and 'alembic history' for the valid targets"
+    )
+    assert capture_state(text_seeded_url) == before

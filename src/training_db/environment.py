@@ -15,12 +15,14 @@ from logging.config import fileConfig
 
 import psycopg
 from alembic.runtime.environment import EnvironmentContext
+from alembic.util import CommandError
 from sqlalchemy import create_engine
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from training_db.database_errors import describe_connection_error, describe_migration_error
+from training_db.errors import TrainingDbError
 from training_db.lock_retries import Attempt, run_with_lock_retries
 from training_db.migration_lock import migration_lock
 from training_db.preflight import run_preflight
@@ -132,6 +134,14 @@ def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
             run_with_lock_retries(connection, run_pending, settings.lock_timeout_ms, budget_ms)
     except (DBAPIError, psycopg.Error) as error:
         raise describe_migration_error(error) from None
+    except CommandError as error:
+        if isinstance(error, TrainingDbError):
+            raise
+        # Alembic's own refusals (a relative step past base or head, a target that is not reachable).
+        raise TrainingDbError(
+            f"{error}: nothing was changed; run 'alembic current' for the database's revision and "
+            "'alembic history' for the valid targets"
+        ) from None
     finally:
         context.config.attributes[SETTINGS_KEY] = settings
         if progress is not None:
