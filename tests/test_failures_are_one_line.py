@@ -233,3 +233,14 @@ def test_steps_past_base_or_head(text_seeded_url: str, arguments: tuple[str, ...
         "run 'alembic current' for the database's revision and 'alembic history' for the valid targets"
     )
     assert capture_state(text_seeded_url) == before
+
+
+def test_tls_required_by_the_url_but_not_offered_by_the_server(pg_server: PostgresServer) -> None:
+    url = make_url(pg_server.url("postgres"))
+    if "host" in url.query:
+        pytest.skip(f"the {pg_server.backend} server listens on a Unix socket only, where TLS does not apply")
+    line = failure_line(upgrade_cli(url.update_query_dict({"sslmode": "require"}).render_as_string(False)))
+    assert line == (
+        f"cannot connect: the URL requires TLS but {url.host}:{url.port} does not offer it; "
+        "enable TLS on the server, or lower sslmode in the URL"
+    )

@@ -43,9 +43,19 @@ _CONNECTION_FAILURES = (
         "check the database name in the URL",
     ),
     (
+        ("server does not support SSL, but SSL was required",),
+        "the URL requires TLS but {host}:{port} does not offer it",
+        "enable TLS on the server, or lower sslmode in the URL",
+    ),
+    (
+        ("no pg_hba.conf entry", "no encryption"),
+        "{host}:{port} accepts only TLS connections for user {user}",
+        "add ?sslmode=require to the URL",
+    ),
+    (
         ("SSL",),
-        "the server's TLS requirements were not met ({detail})",
-        "add ?sslmode=require (or the mode the server needs) to the URL",
+        "TLS negotiation with {host}:{port} failed ({detail})",
+        "check the sslmode and certificates in the URL",
     ),
     (("timeout expired",), "connecting to {host}:{port} timed out", "check that the host is reachable"),
     (
