@@ -109,3 +109,19 @@ def test_a_share_update_exclusive_holder_never_makes_the_app_wait_on_the_migrati
         before.view_exists,
         before.alembic_revision,
     )
+
+
+def test_the_migration_session_options_bound_every_wait(text_seeded_url: str) -> None:
+    """The options the migration connects with are accepted by the server and set all three limits."""
+    from training_db.environment import session_limits
+    from training_db.settings import MigrationSettings
+
+    settings = MigrationSettings.from_sources(
+        {"lock_timeout": "3s", "statement_timeout": "45s", "idle_in_transaction_timeout": "20s"}, {}
+    )
+    with psycopg.connect(text_seeded_url, options=session_limits(settings)) as connection:
+        shown = [
+            connection.execute(f"SHOW {name}").fetchone()[0]  # type: ignore[index]
+            for name in ("lock_timeout", "statement_timeout", "idle_in_transaction_session_timeout")
+        ]
+    assert shown == ["3s", "45s", "20s"]

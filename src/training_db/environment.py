@@ -93,7 +93,7 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
         connect_args={
             "connect_timeout": CONNECT_TIMEOUT_SECONDS,
             "application_name": APPLICATION_NAME,
-            "options": f"-c idle_in_transaction_session_timeout={settings.idle_in_transaction_timeout_ms}",
+            "options": session_limits(settings),
         },
     )
     try:
@@ -105,6 +105,17 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
             migrate_on(context, connection)
     finally:
         engine.dispose()
+
+
+def session_limits(settings: MigrationSettings) -> str:
+    """Server options for the whole session, so that the preflight reads are bounded too.
+
+    Each revision still sets its own ``SET LOCAL`` values (they are what the DBA sees in the SQL).
+    """
+    return (
+        f"-c lock_timeout={settings.lock_timeout_ms} -c statement_timeout={settings.statement_timeout_ms} "
+        f"-c idle_in_transaction_session_timeout={settings.idle_in_transaction_timeout_ms}"
+    )
 
 
 def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
