@@ -89,7 +89,7 @@ def test_a_share_update_exclusive_holder_never_makes_the_app_wait_on_the_migrati
         for thread in threads:
             thread.start()
         code, stdout, stderr = finish(
-            start_upgrade(text_seeded_url, "lock_timeout=300ms", "lock_retry_budget=3s")
+            start_upgrade(text_seeded_url, "lock_timeout=1s", "lock_retry_budget=4s")
         )
         stop.set()
         for thread in threads:
@@ -101,7 +101,8 @@ def test_a_share_update_exclusive_holder_never_makes_the_app_wait_on_the_migrati
     assert f"pid {blocker_pid} (autovacuum-like" in lines[0]
     assert "ShareUpdateExclusiveLock on local_training_metrics" in lines[0]
     assert len(latencies) > 20
-    assert max(latencies) < 0.3, f"an app round took {max(latencies):.3f} s"
+    # Never longer than one lock_timeout (1 s here); the sampler shows it never waited on us at all.
+    assert max(latencies) < 1.0, f"an app round took {max(latencies):.3f} s"
     assert blocked_by_migration == []
     after = capture_state(text_seeded_url)
     assert (after.table_comments, after.view_exists, after.alembic_revision) == (
