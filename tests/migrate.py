@@ -6,13 +6,16 @@ import argparse
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from alembic import command
 from alembic.config import Config
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 HEAD = "0002_training_provider_view"
+T = TypeVar("T")
 
 
 def alembic_config(url: str | None, **x_arguments: str) -> Config:
@@ -30,6 +33,15 @@ def upgrade(url: str, revision: str = "head", **x_arguments: str) -> None:
 
 def downgrade(url: str, revision: str = "base", **x_arguments: str) -> None:
     command.downgrade(alembic_config(url, **x_arguments), revision)
+
+
+def across_upgrade_and_downgrade(url: str, measure: Callable[[str], T]) -> tuple[T, T, T]:
+    """``measure`` at base, after ``upgrade head`` and after ``downgrade base``."""
+    before = measure(url)
+    upgrade(url)
+    at_head = measure(url)
+    downgrade(url)
+    return before, at_head, measure(url)
 
 
 def run_alembic(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

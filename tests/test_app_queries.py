@@ -6,7 +6,7 @@ import psycopg
 import pytest
 
 from app_queries import APP_QUERIES, AppQuery, pick_facts, plan_shape, run_app_query
-from migrate import downgrade, upgrade
+from migrate import across_upgrade_and_downgrade, upgrade
 
 STRANGER = "00000000-0000-4000-8000-000000000000"
 
@@ -35,21 +35,13 @@ def test_the_catalogue_holds_at_least_25_query_shapes_reads_and_writes() -> None
 
 def test_every_plan_keeps_its_shape_across_upgrade_and_downgrade(seeded_url: str) -> None:
     """Node types and index names of each query's plan are the same at base, head and base again."""
-    before = plans_of_every_query(seeded_url)
-    upgrade(seeded_url)
-    at_head = plans_of_every_query(seeded_url)
-    downgrade(seeded_url)
-    at_base = plans_of_every_query(seeded_url)
+    before, at_head, at_base = across_upgrade_and_downgrade(seeded_url, plans_of_every_query)
     assert at_head == before
     assert at_base == before
 
 
 def test_every_app_query_returns_the_same_rows_across_upgrade_and_downgrade(seeded_url: str) -> None:
-    before = results_of_every_query(seeded_url)
-    upgrade(seeded_url)
-    at_head = results_of_every_query(seeded_url)
-    downgrade(seeded_url)
-    at_base = results_of_every_query(seeded_url)
+    before, at_head, at_base = across_upgrade_and_downgrade(seeded_url, results_of_every_query)
 
     for name, rows in before.items():
         assert at_head[name] == rows, name

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import os
 import signal
-from pathlib import Path
 
 import psycopg
 import pytest
@@ -46,6 +45,24 @@ def assert_at_a_revision_boundary(state: DatabaseState, original: DatabaseState)
         assert (state.table_comments, state.view_exists) == (comments_of("v1"), True)
 
 
+def positioned_before(url: str, boundary: str) -> tuple[str, str, DatabaseState]:
+    """Bring the database to the revision the boundary starts from; the lock to hold and the state."""
+    start_at, table, mode = BOUNDARIES[boundary]
+    if start_at:
+        upgrade(url, start_at)
+    return table, mode, capture_state(url)
+
+
+def assert_a_rerun_reaches_head(url: str, original: DatabaseState) -> None:
+    # An orphaned backend (its client killed) rolls back at its next reply; the rerun's lock retries
+    # wait for that.
+    rerun = run_alembic("-x", f"url={url}", "-x", "lock_retry_budget=60s", "upgrade", "head")
+    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
+    at_head = capture_state(url)
+    assert_at_a_revision_boundary(at_head, original)
+    assert at_head.alembic_revision == (HEAD,)
+
+
 def stop_migration_at(url: str, table: str, mode: str, kill: str) -> tuple[int, str, str]:
     """Start the upgrade, let it block on ``table``, kill it the ``kill`` way, then release the lock."""
     with psycopg.connect(url) as blocker, psycopg.connect(url, autocommit=True) as observer:
@@ -65,10 +82,7 @@ def stop_migration_at(url: str, table: str, mode: str, kill: str) -> tuple[int, 
 def test_terminated_backend_leaves_a_revision_boundary_and_a_rerun_reaches_head(
     boundary: str, text_seeded_url: str
 ) -> None:
-    start_at, table, mode = BOUNDARIES[boundary]
-    if start_at:
-        upgrade(text_seeded_url, start_at)
-    original = capture_state(text_seeded_url)
+    table, mode, original = positioned_before(text_seeded_url, boundary)
 
     code, stdout, stderr = stop_migration_at(text_seeded_url, table, mode, "terminate the backend")
 
@@ -76,32 +90,20 @@ def test_terminated_backend_leaves_a_revision_boundary_and_a_rerun_reaches_head(
     lines = failure_lines(stdout, stderr)
     assert len(lines) == 1, lines
     assert "rerun" in lines[0]
-    after_crash = capture_state(text_seeded_url)
-    assert after_crash == original
-    rerun = run_alembic("-x", f"url={text_seeded_url}", "upgrade", "head")
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert_at_a_revision_boundary(capture_state(text_seeded_url), original)
-    assert capture_state(text_seeded_url).alembic_revision == (HEAD,)
+    assert capture_state(text_seeded_url) == original
+    assert_a_rerun_reaches_head(text_seeded_url, original)
 
 
 @pytest.mark.parametrize(
     "boundary", ["0001 at COMMENT ON local_training_metrics", "0002 at the version stamp, after its DDL"]
 )
 def test_killed_client_leaves_a_revision_boundary_and_a_rerun_reaches_head(
-    boundary: str, text_seeded_url: str, tmp_path: Path
+    boundary: str, text_seeded_url: str
 ) -> None:
-    start_at, table, mode = BOUNDARIES[boundary]
-    if start_at:
-        upgrade(text_seeded_url, start_at)
-    original = capture_state(text_seeded_url)
+    table, mode, original = positioned_before(text_seeded_url, boundary)
 
     code, _, _ = stop_migration_at(text_seeded_url, table, mode, "kill the client")
 
     assert code == -signal.SIGKILL
     assert capture_state(text_seeded_url) == original
-    # The orphaned backend finds its client gone at its next reply and rolls back; the rerun's
-    # lock retries wait for that.
-    rerun = run_alembic("-x", f"url={text_seeded_url}", "-x", "lock_retry_budget=60s", "upgrade", "head")
-    assert rerun.returncode == 0, rerun.stdout + rerun.stderr
-    assert_at_a_revision_boundary(capture_state(text_seeded_url), original)
-    assert capture_state(text_seeded_url).alembic_revision == (HEAD,)
+    assert_a_rerun_reaches_head(text_seeded_url, original)
