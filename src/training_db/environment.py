@@ -23,12 +23,15 @@ from sqlalchemy.pool import NullPool
 
 from training_db.database_errors import describe_connection_error, describe_migration_error
 from training_db.errors import TrainingDbError
+from training_db.guard import Guard
 from training_db.lock_retries import Attempt, run_with_lock_retries
 from training_db.migration_lock import migration_lock
+from training_db.policy import load_policy
 from training_db.preflight import run_preflight
 from training_db.progress import Progress
 from training_db.revision_ops import schema_directory
 from training_db.settings import SETTINGS_KEY, MigrationSettings
+from training_db.statement_rules import Classifier
 from training_db.urls import resolve_database_url
 
 APPLICATION_NAME = "training-db migrate"
@@ -128,6 +131,9 @@ def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
             # Alembic must start from a clean session so that each revision gets its own transaction.
             connection.commit()
             progress = Progress(connection)
+            guard = Guard(
+                connection, Classifier(load_policy(schema_directory(context.config) / "policy.toml"))
+            )
             context.configure(
                 connection=connection,
                 transaction_per_migration=True,
@@ -138,7 +144,7 @@ def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
                 # begin_revision reads this attempt's lock_timeout from the settings.
                 attempt_settings = replace(settings, lock_timeout_ms=attempt.lock_timeout_ms)
                 context.config.attributes[SETTINGS_KEY] = attempt_settings
-                with context.begin_transaction():
+                with guard.active(), context.begin_transaction():
                     context.run_migrations()
 
             budget_ms = settings.lock_retry_budget_ms

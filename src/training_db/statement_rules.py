@@ -105,7 +105,24 @@ RULES = {
 }
 
 # Functions a SELECT may call without being a "function called for its effects".
-_PURE_FUNCTIONS = frozenset({"obj_description", "col_description", "to_regclass", "current_setting", "now"})
+_PURE_FUNCTIONS = frozenset(
+    {
+        "obj_description",
+        "col_description",
+        "to_regclass",
+        "current_setting",
+        "now",
+        "pg_table_is_visible",
+        "current_schema",
+        "format_type",
+        "pg_get_viewdef",
+        "pg_get_expr",
+        "has_schema_privilege",
+        "has_table_privilege",
+        "pg_has_role",
+        "count",
+    }
+)
 _VERSION_TABLE = "alembic_version"
 
 
