@@ -1,6 +1,8 @@
-"""The ``training-db`` command: ``seed`` a production-like database, run the embedded ``demo``.
+"""The ``training-db`` command: ``seed``, ``demo``, ``verify``, ``lint`` and ``review``.
 
-Failures print one line (``training-db: error: ...``) and exit 1; usage errors exit 2.
+Failures print one line (``training-db: error: ...``) and exit 1; usage errors exit 2. ``verify``
+and ``lint`` keep exit 1 for "differences found" / "statements refused", so their usage and
+configuration errors exit 2.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ import psycopg
 from psycopg import sql
 
 from training_db.errors import TrainingDbError
+from training_db.lint import LintReport
+from training_db.policy import Policy
 from training_db.preflight import PROTECTED_TABLES
 from training_db.seed import ID_TYPES, seed_database
 from training_db.urls import parse_postgres_url
@@ -65,13 +69,73 @@ def build_parser() -> argparse.ArgumentParser:
         step.add_argument("--data", action="store_true", help="also hash every row (reads whole tables)")
     snapshot.set_defaults(handler=run_verify_snapshot)
     check.set_defaults(handler=run_verify_check)
+
+    from training_db.lint_output import FORMATS
+
+    lint = commands.add_parser("lint", help="judge every statement each revision renders (exit 0/1/2)")
+    lint.add_argument("--format", choices=FORMATS, default="text", help="text, json or github annotations")
+    lint.add_argument("--no-squawk", action="store_true", help="skip squawk's general hygiene rules")
+    review = commands.add_parser("review", help="write the DBA's review pack (Markdown)")
+    review.add_argument("-o", "--output", type=Path, help="file to write (default: standard output)")
+    for command in (lint, review):
+        command.add_argument("--since", metavar="REV", help="only the revisions after REV (default: all)")
+        command.add_argument("-c", "--config", type=Path, default=Path("alembic.ini"), help="alembic.ini")
+    lint.set_defaults(handler=run_lint)
+    review.set_defaults(handler=run_review)
     return parser
+
+
+def run_lint(arguments: argparse.Namespace) -> int:
+    """Exit 0 when every statement is allowed, 1 when any is refused, 2 on usage errors."""
+    from training_db.lint_output import format_report
+
+    report, _, root = _usage_errors(lambda: _lint_report(arguments, with_squawk=not arguments.no_squawk))
+    print(format_report(report, arguments.format, root))
+    return report.exit_code
+
+
+def run_review(arguments: argparse.Namespace) -> int:
+    from training_db.review import review_pack
+
+    report, policy, root = _usage_errors(lambda: _lint_report(arguments, with_squawk=True))
+    pack = review_pack(report, policy, root)
+    if arguments.output is None:
+        print(pack, end="")
+    else:
+        arguments.output.write_text(pack)
+        print(f"review: {len(report.rendered) // 2} revision(s) written to {arguments.output}")
+    return 0
+
+
+def _lint_report(arguments: argparse.Namespace, *, with_squawk: bool) -> tuple[LintReport, Policy, Path]:
+    """The lint report of ``--since``'s range, with the policy and the repository root it used."""
+    from alembic.config import Config
+
+    from training_db.lint import lint_revisions
+    from training_db.policy import load_policy
+    from training_db.revision_ops import schema_directory
+
+    if not arguments.config.is_file():
+        raise TrainingDbError(f"{arguments.config} not found: run from the repository root or pass --config")
+    config = Config(str(arguments.config))
+    config.attributes["configure_logger"] = False
+    root = arguments.config.resolve().parent
+    policy = load_policy(schema_directory(config) / "policy.toml")
+    squawk_config = root / ".squawk.toml"
+    report = lint_revisions(
+        config,
+        policy,
+        since=arguments.since,
+        squawk_config=squawk_config if squawk_config.is_file() else None,
+        with_squawk=with_squawk,
+    )
+    return report, policy, root
 
 
 def run_verify_snapshot(arguments: argparse.Namespace) -> int:
     from training_db.verify import take_snapshot, write_snapshot
 
-    snapshot = _verify_usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
+    snapshot = _usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
     write_snapshot(snapshot, arguments.output)
     print(f"verify: snapshot of revision {snapshot['revision'] or 'base'} written to {arguments.output}")
     return 0
@@ -82,8 +146,8 @@ def run_verify_check(arguments: argparse.Namespace) -> int:
     from training_db.paths import schema_dir
     from training_db.verify import compare, read_snapshot, take_snapshot
 
-    before = _verify_usage_errors(lambda: read_snapshot(arguments.against))
-    after = _verify_usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
+    before = _usage_errors(lambda: read_snapshot(arguments.against))
+    after = _usage_errors(lambda: take_snapshot(_verify_url(arguments), with_data=arguments.data))
     problems = compare(before, after, schema_dir())
     movement = f"{before['revision'] or 'base'} -> {after['revision'] or 'base'}"
     if not problems:
@@ -102,8 +166,8 @@ def _verify_url(arguments: argparse.Namespace) -> str:
     return libpq_url(raw_url)
 
 
-def _verify_usage_errors(action: Callable[[], T]) -> T:
-    """verify exits 2 (not 1) on usage and connection errors: 1 means "differences found"."""
+def _usage_errors(action: Callable[[], T]) -> T:
+    """Exit 2 (not 1) on usage, configuration and connection errors: 1 means "found something"."""
     try:
         return action()
     except TrainingDbError as error:

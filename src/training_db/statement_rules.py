@@ -8,15 +8,14 @@ rendered offline) and the guard (SQL about to be executed online).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import pglast
 from pglast import ast
 from pglast.enums import AlterPublicationAction, DropBehavior, ObjectType
 
-from training_db.policy import Policy
+from training_db.policy import Policy, Waiver
+from training_db.sql_tree import name_list, split_name, split_statements, walk
 
 
 @dataclass(frozen=True)
@@ -128,16 +127,21 @@ _VERSION_TABLE = "alembic_version"
 
 @dataclass(frozen=True)
 class Verdict:
-    """One statement and what the policy says of it; ``rule`` is None when it is allowed."""
+    """One statement and what the policy says of it; ``rule`` is None when it breaks none.
+
+    A broken rule can be waived in the policy file for objects that are not protected; the
+    verdict then carries the waiver, and the statement is allowed.
+    """
 
     statement: str
     rule: str | None
     objects: tuple[str, ...]
     message: str
+    waiver: Waiver | None = None
 
     @property
     def allowed(self) -> bool:
-        return self.rule is None
+        return self.rule is None or self.waiver is not None
 
 
 class Classifier:
@@ -148,17 +152,7 @@ class Classifier:
         self.search_path = search_path
 
     def classify_sql(self, sql: str) -> list[Verdict]:
-        verdicts = []
-        for raw in pglast.parse_sql(sql):
-            start = raw.stmt_location or 0
-            text = (
-                sql.encode()[start : start + raw.stmt_len].decode()
-                if raw.stmt_len
-                else sql.encode()[start:].decode()
-            )
-            assert raw.stmt is not None
-            verdicts.append(self.classify(raw.stmt, " ".join(text.split())))
-        return verdicts
+        return [self.classify(statement.node, statement.text) for statement in split_statements(sql)]
 
     def classify(self, node: ast.Node, text: str) -> Verdict:
         rule, objects = self._judge(node)
@@ -166,12 +160,22 @@ class Classifier:
             return Verdict(text, None, objects, "allowed")
         described = RULES[rule]
         target = ", ".join(objects) if objects else "the protected tables"
-        return Verdict(
-            text,
-            rule,
-            objects,
-            f"{rule} {described.name}: {described.problem} ({target}); instead: {described.instead}",
-        )
+        message = f"{rule} {described.name}: {described.problem} ({target}); instead: {described.instead}"
+        waiver = self._waiver(rule, objects)
+        if waiver is not None:
+            message = f"{rule} waived for {', '.join(objects)}: {waiver.reason}"
+        return Verdict(text, rule, objects, message, waiver)
+
+    def qualified(self, schema: str | None, name: str) -> str:
+        """The schema-qualified object an (optionally qualified) name means under the search_path."""
+        return self._qualified(schema, name)
+
+    def _waiver(self, rule: str, objects: tuple[str, ...]) -> Waiver | None:
+        """The waiver covering every object of a verdict; none for protected tables, by construction."""
+        if not objects or any(self.policy.is_protected_table(name) for name in objects):
+            return None
+        waivers = [self.policy.waiver_for(rule, name) for name in objects]
+        return waivers[0] if all(waivers) else None
 
     # -- the judgement, statement kind by statement kind -----------------------------------------
 
@@ -224,18 +228,18 @@ class Classifier:
         return (by_kind.get(node.renameType, "TDB001"), reached) if reached else (None, ())
 
     def _judge_DropStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
-        names = [self._name_list(item) for item in node.objects or ()]
+        names = [name_list(item) for item in node.objects or ()]
         kind = node.removeType
         if kind == ObjectType.OBJECT_PUBLICATION and any(
             n[-1] in self.policy.protected_publications for n in names
         ):
             return "TDB011", tuple(n[-1] for n in names)
         if kind == ObjectType.OBJECT_INDEX:
-            indexes = tuple(self._qualified(*self._split(n)) for n in names)
+            indexes = tuple(self._qualified(*split_name(n)) for n in names)
             protected = tuple(i for i in indexes if self.policy.is_protected_index(i))
             return ("TDB006", protected) if protected else self._cascade(node)
         if kind in (ObjectType.OBJECT_POLICY, ObjectType.OBJECT_TRIGGER, ObjectType.OBJECT_RULE):
-            tables = tuple(self._qualified(*self._split(n[:-1])) for n in names)
+            tables = tuple(self._qualified(*split_name(n[:-1])) for n in names)
             protected = tuple(t for t in tables if self.policy.is_protected_table(t))
             rule = {ObjectType.OBJECT_POLICY: "TDB008", ObjectType.OBJECT_TRIGGER: "TDB007"}.get(
                 kind, "TDB009"
@@ -246,14 +250,17 @@ class Classifier:
             protected = tuple(t for t in self.policy.protected_tables if t.split(".", 1)[0] in schemas)
             return ("TDB002", protected) if protected else self._cascade(node)
         if kind in (ObjectType.OBJECT_TABLE, ObjectType.OBJECT_FOREIGN_TABLE):
-            tables = tuple(self._qualified(*self._split(n)) for n in names)
+            tables = tuple(self._qualified(*split_name(n)) for n in names)
             protected = tuple(t for t in tables if self.policy.is_protected_table(t))
             return ("TDB002", protected) if protected else self._cascade(node)
         return self._cascade(node)
 
     def _cascade(self, node: ast.DropStmt) -> tuple[str | None, tuple[str, ...]]:
         # What CASCADE reaches is decided by the catalog at run time: it may be a protected table.
-        return ("TDB002", ()) if node.behavior == DropBehavior.DROP_CASCADE else (None, ())
+        if node.behavior != DropBehavior.DROP_CASCADE:
+            return None, ()
+        names = tuple(self._qualified(*split_name(name_list(item))) for item in node.objects or ())
+        return "TDB002", names
 
     def _judge_TruncateStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
         reached = self._protected(node.relations or ())
@@ -345,10 +352,10 @@ class Classifier:
     _judge_ReassignOwnedStmt = _judge_DropOwnedStmt
 
     def _judge_SelectStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
-        for call in self._walk(node, ast.FuncCall):
-            name = str(call.funcname[-1].sval).lower()
-            if name not in _PURE_FUNCTIONS:
-                return "TDB012", ()
+        for call in walk(node, ast.FuncCall):
+            names = [str(part.sval) for part in call.funcname]
+            if names[-1].lower() not in _PURE_FUNCTIONS:
+                return "TDB012", (self._qualified(*split_name(names)),)
         return None, ()
 
     def _judge_CreateStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
@@ -381,25 +388,5 @@ class Classifier:
             candidates[0] if candidates else name,
         )
 
-    @staticmethod
-    def _split(names: list[str]) -> tuple[str | None, str]:
-        return (names[-2] if len(names) > 1 else None), names[-1]
-
-    @staticmethod
-    def _name_list(item: Any) -> list[str]:
-        if isinstance(item, tuple | list):
-            return [str(part.sval) for part in item]
-        return [str(getattr(item, "sval", item))]
-
     def _relations(self, node: Any) -> list[ast.RangeVar]:
-        return list(self._walk(node, ast.RangeVar))
-
-    def _walk(self, node: Any, kind: type) -> Iterator[Any]:
-        if isinstance(node, kind):
-            yield node
-        if isinstance(node, ast.Node):
-            for attribute in getattr(node, "__slots__", ()):
-                yield from self._walk(getattr(node, attribute, None), kind)
-        elif isinstance(node, tuple | list):
-            for item in node:
-                yield from self._walk(item, kind)
+        return list(walk(node, ast.RangeVar))
