@@ -119,7 +119,7 @@ def _comment(node: Any, qualify: Qualify) -> list[Lock]:
 
 def _view(node: Any, qualify: Qualify) -> list[Lock]:
     itself = _lock(qualify, node.view, "ACCESS EXCLUSIVE")
-    note = "the view being replaced: its readers wait" if node.replace else "a new view: nobody can be waiting"
+    note = "the view being replaced: its readers wait" if node.replace else "a new view: nobody waits"
     return [*_reads(node.query, qualify), Lock(itself.relation, itself.mode, note)]
 
 
