@@ -7,13 +7,16 @@ Offline (``--sql``), it prints the SQL a DBA reviews and needs no database.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import os
-from contextlib import suppress
+from contextlib import nullcontext, suppress
 from dataclasses import replace
 from logging.config import fileConfig
+from typing import Any
 
 import psycopg
+from alembic.config import Config
 from alembic.runtime.environment import EnvironmentContext
 from alembic.util import CommandError
 from sqlalchemy import create_engine
@@ -21,6 +24,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
+from training_db.autogenerate_guard import refuse_protected_operations
 from training_db.database_errors import describe_connection_error, describe_migration_error
 from training_db.errors import TrainingDbError
 from training_db.guard import Guard
@@ -110,6 +114,30 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
         engine.dispose()
 
 
+def writing_a_revision(context: EnvironmentContext) -> bool:
+    """True under ``alembic revision`` (autogenerate), which hands env.py a revision context."""
+    return "revision_context" in context.context_opts
+
+
+def target_metadata(config: Config) -> Any:
+    """The model autogenerate compares with: ``config.attributes`` or ``target_metadata = module:name``.
+
+    training-db has no SQLAlchemy models of its own; without one, autogenerate says so and stops.
+    """
+    if "target_metadata" in config.attributes:
+        return config.attributes["target_metadata"]
+    spec = config.get_main_option("target_metadata")
+    if not spec:
+        return None
+    module, _, name = spec.partition(":")
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as error:
+        raise TrainingDbError(
+            f"target_metadata = {spec} in alembic.ini cannot be loaded ({error}): fix the module:name"
+        ) from None
+
+
 def session_limits(settings: MigrationSettings) -> str:
     """Server options for the whole session, so that the preflight reads are bounded too.
 
@@ -131,20 +159,24 @@ def migrate_on(context: EnvironmentContext, connection: Connection) -> None:
             # Alembic must start from a clean session so that each revision gets its own transaction.
             connection.commit()
             progress = Progress(connection)
-            guard = Guard(
-                connection, Classifier(load_policy(schema_directory(context.config) / "policy.toml"))
-            )
+            classifier = Classifier(load_policy(schema_directory(context.config) / "policy.toml"))
+            guard = Guard(connection, classifier)
             context.configure(
                 connection=connection,
                 transaction_per_migration=True,
                 on_version_apply=progress.on_version_apply,
+                target_metadata=target_metadata(context.config),
+                process_revision_directives=refuse_protected_operations(classifier),
             )
 
             def run_pending(attempt: Attempt) -> None:
                 # begin_revision reads this attempt's lock_timeout from the settings.
                 attempt_settings = replace(settings, lock_timeout_ms=attempt.lock_timeout_ms)
                 context.config.attributes[SETTINGS_KEY] = attempt_settings
-                with guard.active(), context.begin_transaction():
+                # `alembic revision --autogenerate` runs no revision, only the model comparison's
+                # catalog reads; its proposals are checked by the autogenerate hook instead.
+                checked = nullcontext() if writing_a_revision(context) else guard.active()
+                with checked, context.begin_transaction():
                     context.run_migrations()
 
             budget_ms = settings.lock_retry_budget_ms

@@ -74,6 +74,14 @@ def render(config: Config, direction: str, span: str) -> str:
             command.upgrade(config, span, sql=True)
         else:
             command.downgrade(config, span, sql=True)
+    except TrainingDbError:
+        raise
+    except Exception as error:  # a revision's own code failed: say which, in one line
+        first = (str(error).strip().splitlines() or [""])[0]
+        raise TrainingDbError(
+            f"{direction} {span} cannot be rendered offline ({type(error).__name__}: {first[:200]}): "
+            "fix the revision so that it renders with --sql"
+        ) from None
     finally:
         config.output_buffer = previous
     return buffer.getvalue()

@@ -48,7 +48,12 @@ def walk(node: Any, kind: type) -> Iterator[Any]:
 
 
 def name_list(item: Any) -> list[str]:
-    """A dotted name of the parse tree (a list of String nodes, or one) as strings."""
+    """A dotted name of the parse tree as strings: a list of String nodes, one, a function's
+    name with its arguments (ObjectWithArgs) or a type's (TypeName)."""
+    if isinstance(item, ast.ObjectWithArgs):
+        return name_list(item.objname)
+    if isinstance(item, ast.TypeName):
+        return name_list(item.names)
     if isinstance(item, tuple | list):
         return [str(getattr(part, "sval", part)) for part in item]
     return [str(getattr(item, "sval", item))]

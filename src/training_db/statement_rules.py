@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterPublicationAction, DropBehavior, ObjectType
+from pglast.enums import AlterPublicationAction, AlterTableType, DropBehavior, GrantTargetType, ObjectType
 
 from training_db.policy import Policy, Waiver
 from training_db.sql_tree import name_list, split_name, split_statements, walk
@@ -125,6 +125,13 @@ _PURE_FUNCTIONS = frozenset(
 _VERSION_TABLE = "alembic_version"
 
 
+def rule_message(rule: str, objects: tuple[str, ...]) -> str:
+    """``TDB00N name: problem (objects); instead: safe alternative``, the same wherever it is caught."""
+    described = RULES[rule]
+    target = ", ".join(objects) if objects else "the protected tables"
+    return f"{rule} {described.name}: {described.problem} ({target}); instead: {described.instead}"
+
+
 @dataclass(frozen=True)
 class Verdict:
     """One statement and what the policy says of it; ``rule`` is None when it breaks none.
@@ -158,9 +165,7 @@ class Classifier:
         rule, objects = self._judge(node)
         if rule is None:
             return Verdict(text, None, objects, "allowed")
-        described = RULES[rule]
-        target = ", ".join(objects) if objects else "the protected tables"
-        message = f"{rule} {described.name}: {described.problem} ({target}); instead: {described.instead}"
+        message = rule_message(rule, objects)
         waiver = self._waiver(rule, objects)
         if waiver is not None:
             message = f"{rule} waived for {', '.join(objects)}: {waiver.reason}"
@@ -212,7 +217,12 @@ class Classifier:
     def _judge_GrantStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
         if node.objtype != ObjectType.OBJECT_TABLE:
             return None, ()
-        reached = self._protected(node.objects or ())
+        if node.targtype == GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA:
+            # GRANT ... ON ALL TABLES IN SCHEMA s: every protected table in s.
+            schemas = {name_list(item)[-1] for item in node.objects or ()}
+            reached = tuple(t for t in self.policy.protected_tables if t.split(".", 1)[0] in schemas)
+        else:
+            reached = self._protected(node.objects or ())
         return ("TDB010", reached) if reached else (None, ())
 
     def _judge_RenameStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
@@ -284,6 +294,9 @@ class Classifier:
         if node.objtype == ObjectType.OBJECT_INDEX:
             index = self._qualified(node.relation.schemaname, node.relation.relname)
             return ("TDB006", (index,)) if self.policy.is_protected_index(index) else (None, ())
+        if node.objtype == ObjectType.OBJECT_VIEW and self._drops_security_invoker(node):
+            # Offline there is no catalog to say what the view reads: any view losing the option.
+            return "TDB013", (self._qualified(node.relation.schemaname, node.relation.relname),)
         reached = self._protected([node.relation])
         if not reached:
             return None, ()
@@ -309,6 +322,18 @@ class Classifier:
         if subtypes & triggers:
             return "TDB007", reached
         return "TDB003", reached
+
+    @staticmethod
+    def _drops_security_invoker(node: Any) -> bool:
+        """ALTER VIEW ... RESET (security_invoker) or SET (security_invoker = false)."""
+        for command in node.cmds or ():
+            for option in command.def_ or ():
+                if option.defname != "security_invoker":
+                    continue
+                value = str(getattr(option.arg, "sval", getattr(option.arg, "ival", ""))).lower()
+                if command.subtype == AlterTableType.AT_ResetRelOptions or value in ("false", "off", "0"):
+                    return True
+        return False
 
     def _judge_CreateTrigStmt(self, node: Any) -> tuple[str | None, tuple[str, ...]]:
         reached = self._protected([node.relation])

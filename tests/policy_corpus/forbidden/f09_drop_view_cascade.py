@@ -1,0 +1,27 @@
+"""CASCADE from the view may reach anything built on it.
+
+A forbidden case of the protection-policy corpus (TDB002: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f09_drop_view_cascade"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB002"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.execute("DROP VIEW public.training_provider CASCADE")
+
+
+def downgrade() -> None:
+    pass

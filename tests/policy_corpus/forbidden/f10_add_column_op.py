@@ -1,0 +1,28 @@
+"""Op.add_column on a protected table.
+
+A forbidden case of the protection-policy corpus (TDB003: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f10_add_column_op"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB003"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.add_column("local_training_jobs", sa.Column("provider", sa.Text()))
+
+
+def downgrade() -> None:
+    pass

@@ -1,0 +1,27 @@
+"""Op.drop_column on a protected table.
+
+A forbidden case of the protection-policy corpus (TDB003: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f11_drop_column_op"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB003"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.drop_column("local_training_jobs", "error_message")
+
+
+def downgrade() -> None:
+    pass

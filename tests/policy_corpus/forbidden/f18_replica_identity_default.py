@@ -1,0 +1,27 @@
+"""Realtime needs REPLICA IDENTITY FULL.
+
+A forbidden case of the protection-policy corpus (TDB003: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f18_replica_identity_default"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB003"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.execute("ALTER TABLE local_training_metrics REPLICA IDENTITY DEFAULT")
+
+
+def downgrade() -> None:
+    pass

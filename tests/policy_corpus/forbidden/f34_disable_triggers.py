@@ -1,0 +1,27 @@
+"""DISABLE TRIGGER ALL.
+
+A forbidden case of the protection-policy corpus (TDB007: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f34_disable_triggers"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB007"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.execute("ALTER TABLE local_inference_servers DISABLE TRIGGER ALL")
+
+
+def downgrade() -> None:
+    pass

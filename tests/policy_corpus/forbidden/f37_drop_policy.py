@@ -1,0 +1,27 @@
+"""A dropped policy.
+
+A forbidden case of the protection-policy corpus (TDB008: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f37_drop_policy"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB008"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.execute('DROP POLICY "Users can view their own jobs" ON local_training_jobs')
+
+
+def downgrade() -> None:
+    pass

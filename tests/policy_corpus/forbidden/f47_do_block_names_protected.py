@@ -1,0 +1,29 @@
+"""A DO block that names a protected table.
+
+A forbidden case of the protection-policy corpus (TDB012: refused by the lint and by the guard).
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from training_db.revision_ops import begin_revision
+
+revision = "f47_do_block_names_protected"
+down_revision = "0002_training_provider_view"
+branch_labels = None
+depends_on = None
+
+expected_rule = "TDB012"
+lint_sees_it = True
+
+
+def upgrade() -> None:
+    begin_revision(op)
+    op.execute(
+        "DO $$ BEGIN UPDATE local_training_jobs SET status = 'failed' WHERE status = 'running'; END $$"
+    )
+
+
+def downgrade() -> None:
+    pass
