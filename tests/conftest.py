@@ -11,6 +11,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import NullPool
 
+from migrate import upgrade
 from postgres_backends import FreshDatabase, PostgresServer, postgres_server
 from training_db.seed import ID_TYPES, seed_database
 
@@ -48,6 +49,28 @@ def seeded_templates(pg_server: PostgresServer) -> dict[str, str]:
         seed_database(pg_server.url(name), id_type=id_type, jobs=SEEDED_JOBS)
         templates[id_type] = name
     return templates
+
+
+@pytest.fixture(scope="session")
+def head_template(pg_server: PostgresServer, seeded_templates: dict[str, str]) -> str:
+    """A seeded database (TEXT ids) already upgraded to head, for tests that start from today."""
+    name = "template_at_head_text"
+    with psycopg.connect(pg_server.admin_conninfo, autocommit=True) as admin:
+        admin.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        admin.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(seeded_templates["text"])
+            )
+        )
+    upgrade(pg_server.url(name))
+    return name
+
+
+@pytest.fixture
+def at_head_url(pg_server: PostgresServer, head_template: str) -> Iterator[str]:
+    """A fresh seeded database at head (a copy of the head template)."""
+    with FreshDatabase(pg_server, template=head_template) as url:
+        yield url
 
 
 @pytest.fixture(params=ID_TYPES)

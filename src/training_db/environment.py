@@ -115,8 +115,11 @@ def run_online(context: EnvironmentContext, x_arguments: dict[str, str]) -> None
 
 
 def writing_a_revision(context: EnvironmentContext) -> bool:
-    """True under ``alembic revision`` (autogenerate), which hands env.py a revision context."""
-    return "revision_context" in context.context_opts
+    """True under ``alembic revision`` (autogenerate), which hands env.py a revision context.
+
+    Called after ``configure()``, whose options the migration context carries.
+    """
+    return "revision_context" in context.get_context().opts
 
 
 def target_metadata(config: Config) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pglast import ast
-from pglast.enums import AlterTableType, ObjectType
+from pglast.enums import AlterTableType, ConstrType, GrantTargetType, ObjectType
 
 from training_db.sql_tree import name_list, split_name, walk
 
@@ -72,7 +72,6 @@ _ALTER_TABLE_MODES = {
     AlterTableType.AT_DisableTrigAll: "SHARE ROW EXCLUSIVE",
     AlterTableType.AT_EnableTrigUser: "SHARE ROW EXCLUSIVE",
     AlterTableType.AT_DisableTrigUser: "SHARE ROW EXCLUSIVE",
-    AlterTableType.AT_AddConstraint: "ACCESS EXCLUSIVE",
 }
 _COMMENTED_RELATIONS = {
     ObjectType.OBJECT_TABLE,
@@ -142,7 +141,7 @@ def _drop(node: Any, qualify: Qualify) -> list[Lock]:
 
 
 def _alter_table(node: Any, qualify: Qualify) -> list[Lock]:
-    modes = [_ALTER_TABLE_MODES.get(command.subtype, "ACCESS EXCLUSIVE") for command in node.cmds or ()]
+    modes = [_alter_table_mode(command) for command in node.cmds or ()]
     strongest = max(modes or ["ACCESS EXCLUSIVE"], key=lambda name: _MODES.index(LOCK_MODES[name]))
     locks = [_lock(qualify, node.relation, strongest)]
     # A foreign key also locks the table it references, against writes.
@@ -150,6 +149,17 @@ def _alter_table(node: Any, qualify: Qualify) -> list[Lock]:
         if constraint.pktable is not None:
             locks.append(_lock(qualify, constraint.pktable, "SHARE ROW EXCLUSIVE"))
     return locks
+
+
+def _alter_table_mode(command: Any) -> str:
+    definition = getattr(command, "def_", None)
+    if command.subtype == AlterTableType.AT_AddConstraint and isinstance(definition, ast.Constraint):
+        # ADD FOREIGN KEY takes SHARE ROW EXCLUSIVE on both tables; other constraints scan under
+        # ACCESS EXCLUSIVE.
+        return (
+            "SHARE ROW EXCLUSIVE" if definition.contype == ConstrType.CONSTR_FOREIGN else "ACCESS EXCLUSIVE"
+        )
+    return _ALTER_TABLE_MODES.get(command.subtype, "ACCESS EXCLUSIVE")
 
 
 def _write(node: Any, qualify: Qualify) -> list[Lock]:
@@ -175,6 +185,16 @@ def _publication(node: Any, qualify: Qualify) -> list[Lock]:
 def _lock_statement(node: Any, qualify: Qualify) -> list[Lock]:
     mode = _MODES[max(0, min(node.mode - 1, len(_MODES) - 1))].name
     return [_lock(qualify, relation, mode) for relation in node.relations or ()]
+
+
+def _grant(node: Any, qualify: Qualify) -> list[Lock]:
+    if node.objtype != ObjectType.OBJECT_TABLE or node.targtype != GrantTargetType.ACL_TARGET_OBJECT:
+        return []
+    note = "PostgreSQL 18 takes it, 15 to 17 take none"
+    return [
+        Lock(_lock(qualify, relation, "ACCESS SHARE").relation, LOCK_MODES["ACCESS SHARE"], note)
+        for relation in node.objects or ()
+    ]
 
 
 def _none(node: Any, qualify: Qualify) -> list[Lock]:
@@ -208,8 +228,7 @@ _HANDLERS: dict[str, Callable[[Any, Qualify], list[Lock]]] = {
     "CreateStmt": _create_table,
     "AlterPublicationStmt": _publication,
     "LockStmt": _lock_statement,
-    # Catalog rows only: no relation lock (measured in tests/test_locks.py).
-    "GrantStmt": _none,
+    "GrantStmt": _grant,
     "VariableSetStmt": _none,
     "TransactionStmt": _none,
     "CreateSchemaStmt": _none,
