@@ -64,3 +64,15 @@ def offline_sql(*arguments: str) -> str:
     result = run_alembic(*arguments, "--sql")
     assert result.returncode == 0, result.stdout + result.stderr
     return result.stdout
+
+
+def run_training_db(*arguments: str, cwd: Path = REPO_ROOT) -> subprocess.CompletedProcess[str]:
+    """The ``training-db`` command line, as a deploy or CI runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "training_db.cli", *arguments],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )

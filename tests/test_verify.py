@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from pathlib import Path
 
 import psycopg
 import pytest
 
-from migrate import REPO_ROOT, downgrade, upgrade
+from migrate import REPO_ROOT, downgrade, run_training_db, upgrade
 from sabotage import SABOTAGES, sabotage_sql
 from training_db.catalog import catalog_fingerprint
 from training_db.preflight import PROTECTED_TABLES
@@ -20,14 +19,7 @@ SCHEMA_DIR = REPO_ROOT / "schema"
 
 
 def verify(*arguments: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "training_db.cli", "verify", *arguments],
-        cwd=REPO_ROOT,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=120,
-    )
+    return run_training_db("verify", *arguments)
 
 
 def catalog(url: str) -> dict[str, object]:
