@@ -8,9 +8,11 @@ one migrations folder holds the whole corpus and each case is upgraded to on its
 from __future__ import annotations
 
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from alembic.config import Config
 from alembic.script import ScriptDirectory
 
 from migrate import REPO_ROOT, alembic_config
@@ -50,8 +52,28 @@ def migrations_with_corpus(destination: Path) -> Path:
     return migrations
 
 
-def corpus_config(migrations: Path, url: str | None = None):  # type: ignore[no-untyped-def]
+def corpus_config(migrations: Path, url: str | None = None) -> Config:
     config = alembic_config(url)
     config.set_main_option("script_location", str(migrations))
     assert ScriptDirectory.from_config(config).get_revision("0002_training_provider_view") is not None
     return config
+
+
+def repository_copy(tmp_path: Path, revisions: Sequence[Path] = (), policy_extra: str = "") -> Path:
+    """alembic.ini, migrations/ (plus ``revisions``), schema/ and .squawk.toml, copied to ``tmp_path``."""
+    shutil.copytree(
+        REPO_ROOT / "migrations", tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__")
+    )
+    shutil.copytree(REPO_ROOT / "schema", tmp_path / "schema")
+    shutil.copy(REPO_ROOT / "alembic.ini", tmp_path / "alembic.ini")
+    shutil.copy(REPO_ROOT / ".squawk.toml", tmp_path / ".squawk.toml")
+    for revision in revisions:
+        shutil.copy(revision, tmp_path / "migrations" / "versions" / revision.name)
+    policy = tmp_path / "schema" / "policy.toml"
+    policy.write_text(policy.read_text() + policy_extra)
+    return tmp_path
+
+
+def forbidden(name: str) -> Path:
+    (path,) = (CORPUS / "forbidden").glob(f"*_{name}.py")
+    return path

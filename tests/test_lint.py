@@ -3,33 +3,12 @@
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pytest
 
-from corpus import CORPUS
-from migrate import HEAD, REPO_ROOT, run_training_db
-
-
-def repository_copy(tmp_path: Path, revisions: list[Path] = (), policy_extra: str = "") -> Path:  # type: ignore[assignment]
-    """alembic.ini, migrations/ (plus ``revisions``), schema/ and .squawk.toml, copied to ``tmp_path``."""
-    shutil.copytree(
-        REPO_ROOT / "migrations", tmp_path / "migrations", ignore=shutil.ignore_patterns("__pycache__")
-    )
-    shutil.copytree(REPO_ROOT / "schema", tmp_path / "schema")
-    shutil.copy(REPO_ROOT / "alembic.ini", tmp_path / "alembic.ini")
-    shutil.copy(REPO_ROOT / ".squawk.toml", tmp_path / ".squawk.toml")
-    for revision in revisions:
-        shutil.copy(revision, tmp_path / "migrations" / "versions" / revision.name)
-    policy = tmp_path / "schema" / "policy.toml"
-    policy.write_text(policy.read_text() + policy_extra)
-    return tmp_path
-
-
-def forbidden(name: str) -> Path:
-    (path,) = (CORPUS / "forbidden").glob(f"*_{name}.py")
-    return path
+from corpus import forbidden, repository_copy
+from migrate import HEAD, run_training_db
 
 
 def test_todays_revisions_lint_clean_with_every_statement_and_its_lock() -> None:

@@ -32,16 +32,19 @@ def refuse_protected_operations(classifier: Classifier) -> ProcessRevisionDirect
     """The hook for ``context.configure(process_revision_directives=...)``."""
 
     def process_revision_directives(context: Any, revision: Any, directives: list[Any]) -> None:
-        for script in directives:
-            for container in [*script.upgrade_ops_list, *script.downgrade_ops_list]:
-                for operation, table in _operations(container, None):
-                    refusal = refusal_of(operation, table, classifier)
-                    if refusal is not None:
-                        raise TrainingDbError(
-                            f"autogenerate refused: {refusal}; operation: {type(operation).__name__}; "
-                            "no revision file was written: leave the protected tables out of the model "
-                            "change, or write the revision by hand within the policy"
-                        )
+        refusals = [
+            f"{refusal}; operation: {type(operation).__name__}"
+            for script in directives
+            for container in [*script.upgrade_ops_list, *script.downgrade_ops_list]
+            for operation, table in _operations(container, None)
+            if (refusal := refusal_of(operation, table, classifier)) is not None
+        ]
+        if refusals:
+            raise TrainingDbError(
+                f"autogenerate refused {len(refusals)} proposed operation(s), the first: {refusals[0]}; "
+                "no revision file was written: declare the protected tables in the model as they are, "
+                "or write the revision by hand within the policy"
+            )
 
     return process_revision_directives
 
