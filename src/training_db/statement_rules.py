@@ -20,10 +20,13 @@ from training_db.sql_tree import name_list, split_name, split_statements, walk
 
 @dataclass(frozen=True)
 class Rule:
+    """A stable id and name, the problem, the safe alternative, and a statement that breaks it."""
+
     id: str
     name: str
     problem: str
     instead: str
+    example: str
 
 
 RULES = {
@@ -34,58 +37,78 @@ RULES = {
             "rename-protected",
             "renames a protected table or one of its columns",
             "keep the name; change what it says with COMMENT ON or a view",
+            "ALTER TABLE local_training_jobs RENAME TO training_jobs",
         ),
         Rule(
             "TDB002",
             "drop-protected",
-            "drops a protected table or may reach one through CASCADE",
+            "drops a protected table or its schema, or may reach one through CASCADE",
             "drop nothing the app reads; drop other objects without CASCADE",
+            "DROP TABLE public.local_training_metrics",
         ),
         Rule(
             "TDB003",
             "alter-protected",
-            "changes the definition of a protected table",
+            "changes the definition of a protected table (columns, types, defaults, constraints, "
+            "SET SCHEMA, replica identity, owner, a foreign key into it)",
             "leave the table as it is; add a view that reads it",
+            "ALTER TABLE local_training_jobs ADD COLUMN provider text",
         ),
-        Rule("TDB004", "truncate-protected", "empties a protected table", "never remove the app's rows"),
+        Rule(
+            "TDB004",
+            "truncate-protected",
+            "empties a protected table",
+            "never remove the app's rows",
+            "TRUNCATE local_training_metrics",
+        ),
         Rule(
             "TDB005",
             "write-protected-rows",
             "inserts, updates or deletes rows of a protected table",
             "leave the data to the app; migrations here change labels only",
+            "UPDATE local_training_jobs SET status = 'failed'",
         ),
         Rule(
             "TDB006",
             "index-protected",
             "creates, drops or alters an index of a protected table",
             "plans belong to the app's own migrations, reviewed separately",
+            "CREATE INDEX ix_model ON local_training_jobs (model_name)",
         ),
         Rule(
             "TDB007",
             "trigger-protected",
             "creates, drops or alters a trigger on a protected table",
             "leave the table's behaviour alone",
+            "ALTER TABLE local_inference_servers DISABLE TRIGGER ALL",
         ),
         Rule(
             "TDB008",
             "policy-protected",
-            "changes row-level security or a policy of a protected table",
+            "turns row-level security off or forces it, or changes a policy of a protected table",
             "security changes go through the app's security review, not a label migration",
+            "ALTER TABLE local_training_jobs DISABLE ROW LEVEL SECURITY",
         ),
         Rule(
-            "TDB009", "rule-protected", "creates or drops a rewrite rule on a protected table", "use a view"
+            "TDB009",
+            "rule-protected",
+            "creates or drops a rewrite rule on a protected table",
+            "use a view",
+            "CREATE RULE keep AS ON DELETE TO local_training_jobs DO INSTEAD NOTHING",
         ),
         Rule(
             "TDB010",
             "grant-protected",
             "grants or revokes privileges on a protected table",
             "grant on the view instead",
+            "REVOKE SELECT ON local_training_jobs FROM authenticated",
         ),
         Rule(
             "TDB011",
             "publication-protected",
             "removes a protected table from its realtime publication",
             "leave the publication alone: realtime subscriptions depend on it",
+            "ALTER PUBLICATION supabase_realtime DROP TABLE local_training_metrics",
         ),
         Rule(
             "TDB012",
@@ -93,12 +116,14 @@ RULES = {
             "runs code the checker cannot see through "
             "(DO, CALL, dynamic SQL, a function called for its effects)",
             "write the statements out as plain SQL",
+            "CALL public.archive_training_jobs()",
         ),
         Rule(
             "TDB013",
             "view-without-security-invoker",
             "creates or replaces a view over a protected table without security_invoker = true",
             "WITH (security_invoker = true); CREATE OR REPLACE resets the option unless repeated",
+            "CREATE VIEW public.job_summary AS SELECT id, status FROM local_training_jobs",
         ),
     )
 }
