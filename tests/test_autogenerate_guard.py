@@ -103,3 +103,23 @@ def test_a_model_that_only_adds_an_unprotected_table_is_written(tmp_path: Path, 
     written = Path(script.path).read_text()
     assert "op.create_table('cloud_gpu_offers'" in written or 'op.create_table("cloud_gpu_offers"' in written
     assert "local_training" not in written.split("def upgrade", 1)[1]
+
+
+def test_a_target_metadata_option_that_cannot_load_is_one_line(tmp_path: Path, at_head_url: str) -> None:
+    migrations = tmp_path / "migrations"
+    shutil.copytree(REPO_ROOT / "migrations", migrations, ignore=shutil.ignore_patterns("__pycache__"))
+    config = alembic_config(at_head_url)
+    config.set_main_option("script_location", str(migrations))
+    config.set_main_option("target_metadata", "no_such_package.models:metadata")
+
+    with pytest.raises(TrainingDbError) as failed:
+        command.revision(config, message="proposed", autogenerate=True)
+
+    assert str(failed.value) == (
+        "target_metadata = no_such_package.models:metadata in alembic.ini cannot be loaded "
+        "(No module named 'no_such_package'): fix the module:name"
+    )
+    assert sorted(p.name for p in (migrations / "versions").glob("*.py")) == [
+        "0001_table_comments.py",
+        "0002_training_provider_view.py",
+    ]
