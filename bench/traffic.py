@@ -117,9 +117,18 @@ class LockWaits:
         return max(waits, default=0.0)
 
     def blocked_seconds(self, start: float, end: float) -> float:
-        """How long at least one app query waited on a lock held or queued by a migration."""
-        instants = sorted({t for t, _, _, by in self.observations if start <= t <= end and by})
-        return len(instants) * self.every_seconds if instants else 0.0
+        """How long at least one app query waited on a lock held or queued by a migration.
+
+        Each observation says that a query had been waiting for ``waited`` seconds at ``t``: the
+        union of those intervals is the time the app was blocked.
+        """
+        intervals = sorted((t - w, t) for t, _, w, by in self.observations if start <= t <= end and by)
+        total, covered_to = 0.0, float("-inf")
+        for begin, finish in intervals:
+            if finish > covered_to:
+                total += finish - max(begin, covered_to)
+                covered_to = finish
+        return total
 
 
 def app_workers(facts: dict[str, Any], scale: float = 1.0) -> list[Worker]:
