@@ -69,9 +69,14 @@ def report(
     print(f"\ntime({sizes[-2]:,}) / time(0): {worst:.3f} (target <= {TARGET}: {verdict})")
     print(f"time(0, control) / time(0): {control:.3f} (the noise floor)")
     out = options.out  # type: ignore[attr-defined]
-    write_results(
-        out, "scaling", {"machine": machine(), "rounds": rounds, "timings_s": timings, "worst_ratio": worst}
-    )
+    results = {
+        "machine": machine(),
+        "rounds": rounds,
+        "timings_s": {_label(size): values for size, values in timings.items()},
+        "worst_ratio": worst,
+        "control_ratio": control,
+    }
+    write_results(out, "scaling", results)
 
     def draw(axes: object) -> None:
         labels = [_label(size) for size in sizes]

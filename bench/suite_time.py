@@ -10,7 +10,9 @@ from __future__ import annotations
 import os
 import re
 import time
+from pathlib import Path
 from typing import Any
+from xml.etree import ElementTree
 
 from common import arguments, machine, plot, print_table, run, write_results
 
@@ -29,14 +31,36 @@ def main() -> None:
     ):
         environment = {**os.environ, **extra}
         environment.pop("CI", None)  # a missing image is reported here, not failed
+        junit = options.out / f"suite_time_{backend}.xml"
         started = time.perf_counter()
-        finished = run("-m", "pytest", "-q", "-p", "no:cacheprovider", *selection, env=environment)
+        finished = run(
+            "-m", "pytest", "-q", "-p", "no:cacheprovider", f"--junitxml={junit}", *selection, env=environment
+        )
         seconds = time.perf_counter() - started
         summary = (
             finished.stdout.strip().splitlines()[-1] if finished.stdout.strip() else finished.stderr[-200:]
         )
-        results[backend] = {"seconds": seconds, "exit": finished.returncode, "summary": summary}
+        results[backend] = {
+            "seconds": seconds,
+            "exit": finished.returncode,
+            "summary": summary,
+            "slowest_files": _seconds_per_file(junit)[:6],
+        }
+        junit.unlink(missing_ok=True)
     report(options.out, options.quick, results)
+
+
+def _seconds_per_file(junit: Path) -> list[tuple[str, float]]:
+    """Test time per file from pytest's JUnit XML, slowest first (set-up included)."""
+    if not junit.exists():
+        return []
+    totals: dict[str, float] = {}
+    for case in ElementTree.parse(junit).getroot().iter("testcase"):
+        # classname is "tests.test_file" (or "tests.test_file.TestClass"): the file is the second part.
+        parts = case.get("classname", "").split(".")
+        module = parts[1] if len(parts) > 1 else parts[0]
+        totals[module] = totals.get(module, 0.0) + float(case.get("time", 0))
+    return sorted(totals.items(), key=lambda item: -item[1])
 
 
 def report(out: Any, quick: bool, results: dict[str, dict[str, Any]]) -> None:
@@ -46,6 +70,10 @@ def report(out: Any, quick: bool, results: dict[str, dict[str, Any]]) -> None:
         [[backend, r["seconds"], r["exit"], r["summary"]] for backend, r in results.items()],
     )
     for backend, result in results.items():
+        print(
+            f"{backend}, slowest files: "
+            + ", ".join(f"{name} {sec:.0f} s" for name, sec in result["slowest_files"])
+        )
         if not quick:
             verdict = "met" if result["seconds"] < TARGET_SECONDS else "MISSED"
             print(f"{backend}: {result['seconds']:.0f} s (target < {TARGET_SECONDS} s: {verdict})")
