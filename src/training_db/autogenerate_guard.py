@@ -58,15 +58,15 @@ def refusal_of(operation: Any, table: tuple[str | None, str] | None, classifier:
         return None
     schema, name = _table_of(operation, table)
     referenced = _referenced_tables(operation, classifier)
-    protected = [t for t in [classifier.qualified(schema, name)] if classifier.policy.is_protected_table(t)]
-    if not protected:
+    target = classifier.qualified(schema, name)
+    if not classifier.policy.is_protected_table(target):
         return rule_message("TDB003", tuple(referenced)) if referenced else None
     if isinstance(operation, ops.AlterColumnOp) and _only_the_comment(operation):
         return None
     if isinstance(operation, ops.AlterColumnOp) and operation.modify_name:
-        return rule_message("TDB001", tuple(protected))
+        return rule_message("TDB001", (target,))
     rule = next((rule for kind, rule in _RULE_BY_OPERATION if isinstance(operation, kind)), "TDB003")
-    return rule_message(rule, tuple(protected))
+    return rule_message(rule, (target,))
 
 
 def _operations(container: Any, table: tuple[str | None, str] | None) -> Iterator[tuple[Any, Any]]:

@@ -103,7 +103,7 @@ def run_review(arguments: argparse.Namespace) -> int:
         print(pack, end="")
     else:
         arguments.output.write_text(pack)
-        print(f"review: {len(report.rendered) // 2} revision(s) written to {arguments.output}")
+        print(f"review: {len(report.revisions)} revision(s) written to {arguments.output}")
     return 0
 
 

@@ -53,6 +53,11 @@ class LintReport:
     squawk_ran: bool
 
     @property
+    def revisions(self) -> tuple[str, ...]:
+        """The revisions the report covers, oldest first (each is rendered in both directions)."""
+        return tuple(dict.fromkeys(rendered.revision for rendered in self.rendered))
+
+    @property
     def failures(self) -> tuple[StatementReport, ...]:
         return tuple(report for report in self.statements if report.failed)
 

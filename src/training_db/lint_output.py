@@ -28,12 +28,12 @@ def as_text(report: LintReport, root: Path) -> str:
             f"{status} {statement.rendered.revision} {statement.rendered.direction} "
             f"#{statement.number}: {_short(statement.statement.text)}  [{locks}]"
         )
-        if not statement.verdict.allowed or statement.verdict.waiver is not None:
+        if statement.verdict.rule is not None:  # refused, or let through by a waiver
             lines.append(f"     {location(statement, root)}: {statement.verdict.message}")
         where = location(statement, root)
         lines.extend(f"     {where}: {finding.describe()}" for finding in statement.squawk)
     lines.append(waiver_summary(report))
-    revisions = len({rendered.revision for rendered in report.rendered})
+    revisions = len(report.revisions)
     squawk = "with squawk" if report.squawk_ran else "without squawk"
     problems = len(report.failures)
     verdict = "clean" if not problems else f"{problems} statement(s) refused"
@@ -79,6 +79,11 @@ def waiver_summary(report: LintReport) -> str:
     )
 
 
+def relative_path(path: Path, root: Path) -> Path:
+    """A revision file as the repository names it, when it lies under the repository."""
+    return path.relative_to(root) if path.is_relative_to(root) else path
+
+
 def location(statement: StatementReport, root: Path) -> str:
     path, line = _file_and_line(statement, root)
     return f"{path}:{line}"
@@ -87,7 +92,7 @@ def location(statement: StatementReport, root: Path) -> str:
 def _file_and_line(statement: StatementReport, root: Path) -> tuple[str, int]:
     """The revision file, and the line of its upgrade() or downgrade() that rendered the statement."""
     path = statement.rendered.path
-    shown = path.relative_to(root) if path.is_relative_to(root) else path
+    shown = relative_path(path, root)
     marker = f"def {statement.rendered.direction}("
     lines = path.read_text().splitlines() if path.is_file() else []
     line = next((number for number, text in enumerate(lines, start=1) if marker in text), 1)

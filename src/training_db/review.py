@@ -17,14 +17,14 @@ from pglast import ast
 from pglast.enums import ObjectType
 
 from training_db.lint import LintReport, StatementReport
-from training_db.lint_output import waiver_summary
+from training_db.lint_output import relative_path, waiver_summary
 from training_db.policy import Policy
 from training_db.sql_tree import name_list
 
 
 def review_pack(report: LintReport, policy: Policy, root: Path) -> str:
     """The whole pack: a summary, then each revision."""
-    revisions = list(dict.fromkeys(rendered.revision for rendered in report.rendered))
+    revisions = report.revisions
     refused = len(report.failures)
     lines = [
         f"# Review pack: {', '.join(revisions) or 'no revisions'}",
@@ -42,7 +42,7 @@ def review_pack(report: LintReport, policy: Policy, root: Path) -> str:
 def _revision_section(report: LintReport, revision: str, root: Path) -> Iterator[str]:
     statements = [s for s in report.statements if s.rendered.revision == revision]
     first = statements[0].rendered
-    path = first.path.relative_to(root) if first.path.is_relative_to(root) else first.path
+    path = relative_path(first.path, root)
     yield f"## {revision}: {first.summary}"
     yield ""
     yield f"File: `{path}`"
@@ -63,9 +63,8 @@ def _revision_section(report: LintReport, revision: str, root: Path) -> Iterator
 
 def _statement_row(statement: StatementReport) -> str:
     locks = "<br>".join(lock.describe() for lock in statement.locks) or "no table lock"
-    verdict = statement.verdict.message if not statement.verdict.allowed else "allowed"
-    if statement.verdict.waiver is not None:
-        verdict = statement.verdict.message
+    # A verdict that names a rule (refused, or let through by a waiver) is shown whole.
+    verdict = "allowed" if statement.verdict.rule is None else statement.verdict.message
     verdict += "".join(f"<br>{finding.describe()}" for finding in statement.squawk)
     text = statement.statement.text
     shown = text if len(text) <= 90 else text[:87] + "..."
